@@ -1,0 +1,72 @@
+/*-------------------------------------------------------------------------
+ *
+ * showroom.h
+ *	  Declarations shared by every C file of showroom: the project's
+ *	  SQLSTATE class and the small helpers that sit in showroom.c.
+ *
+ * Domain errors use SQLSTATE class SR so that a client (an ERP, say) can
+ * branch on them.  Codes are grouped by room: SR0xx general, SR1xx stock
+ * and samples, SR2xx areas and dispatch, SR3xx delivery runs, SR4xx
+ * workflow and parts, SR5xx settlement and tariffs, SR6xx roles.  Every
+ * code here is listed, with its meaning, in doc/errors.md; SQL code raises
+ * the same codes by their five-character text.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SHOWROOM_H
+#define SHOWROOM_H
+
+#include "postgres.h"
+
+#define SR_ERRCODE(a, b, c)	MAKE_SQLSTATE('S', 'R', (a), (b), (c))
+
+/* SR0xx: general */
+#define ERRCODE_SR_UNKNOWN_SETTING			SR_ERRCODE('0', '0', '1')
+#define ERRCODE_SR_INVALID_SETTING			SR_ERRCODE('0', '0', '2')
+#define ERRCODE_SR_NOT_ALLOWED				SR_ERRCODE('0', '0', '3')
+
+/* SR1xx: stock and samples */
+#define ERRCODE_SR_INSUFFICIENT_STOCK		SR_ERRCODE('1', '0', '1')
+#define ERRCODE_SR_UNKNOWN_STORE			SR_ERRCODE('1', '0', '2')
+#define ERRCODE_SR_UNKNOWN_SKU				SR_ERRCODE('1', '0', '3')
+#define ERRCODE_SR_UNKNOWN_ORDER			SR_ERRCODE('1', '0', '4')
+#define ERRCODE_SR_UNKNOWN_DC				SR_ERRCODE('1', '0', '5')
+#define ERRCODE_SR_INACTIVE_DC				SR_ERRCODE('1', '0', '6')
+#define ERRCODE_SR_INVALID_QUANTITY			SR_ERRCODE('1', '0', '7')
+#define ERRCODE_SR_INVALID_LOCATION			SR_ERRCODE('1', '0', '8')
+#define ERRCODE_SR_ORDER_STATE				SR_ERRCODE('1', '0', '9')
+#define ERRCODE_SR_UNKNOWN_SAMPLE			SR_ERRCODE('1', '1', '0')
+#define ERRCODE_SR_SAMPLE_STATE				SR_ERRCODE('1', '1', '1')
+#define ERRCODE_SR_DUPLICATE_REFERENCE		SR_ERRCODE('1', '1', '2')
+
+/* SR2xx: service areas and dispatch */
+#define ERRCODE_SR_UNKNOWN_OUTLET			SR_ERRCODE('2', '0', '1')
+#define ERRCODE_SR_INVALID_AREA				SR_ERRCODE('2', '0', '2')
+#define ERRCODE_SR_WRONG_SRID				SR_ERRCODE('2', '0', '3')
+#define ERRCODE_SR_NO_ELIGIBLE_OUTLET		SR_ERRCODE('2', '0', '4')
+#define ERRCODE_SR_CAPACITY_FULL			SR_ERRCODE('2', '0', '5')
+#define ERRCODE_SR_OUTLET_SUSPENDED			SR_ERRCODE('2', '0', '6')
+#define ERRCODE_SR_UNKNOWN_SERVICE_KIND		SR_ERRCODE('2', '0', '7')
+
+/* SR3xx: delivery runs */
+#define ERRCODE_SR_UNKNOWN_VEHICLE			SR_ERRCODE('3', '0', '1')
+#define ERRCODE_SR_RUN_LOADED				SR_ERRCODE('3', '0', '2')
+
+/* SR4xx: service workflow and parts */
+#define ERRCODE_SR_UNKNOWN_SERVICE_ORDER	SR_ERRCODE('4', '0', '1')
+#define ERRCODE_SR_TRANSITION_NOT_ALLOWED	SR_ERRCODE('4', '0', '2')
+#define ERRCODE_SR_UNKNOWN_PROBLEM_CODE		SR_ERRCODE('4', '0', '3')
+#define ERRCODE_SR_UNKNOWN_PART				SR_ERRCODE('4', '0', '4')
+#define ERRCODE_SR_NO_PRICE					SR_ERRCODE('4', '0', '5')
+
+/* SR5xx: settlement and tariffs */
+#define ERRCODE_SR_INVALID_TARIFF			SR_ERRCODE('5', '0', '1')
+#define ERRCODE_SR_PERIOD_CLOSED			SR_ERRCODE('5', '0', '2')
+#define ERRCODE_SR_STATEMENT_CLOSED			SR_ERRCODE('5', '0', '3')
+#define ERRCODE_SR_NO_FEE_RULE				SR_ERRCODE('5', '0', '4')
+#define ERRCODE_SR_MONEY_OUT_OF_RANGE		SR_ERRCODE('5', '0', '5')
+
+/* SR6xx: roles */
+#define ERRCODE_SR_NOT_MAPPED				SR_ERRCODE('6', '0', '1')
+
+#endif							/* SHOWROOM_H */

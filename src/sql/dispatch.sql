@@ -1,0 +1,4 @@
+
+--
+-- dispatch: choosing the outlet for a service order, booking its capacity.
+--

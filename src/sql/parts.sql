@@ -1,0 +1,4 @@
+
+--
+-- parts: parts catalogue, prices over time, parts used on service orders.
+--

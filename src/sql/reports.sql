@@ -1,0 +1,4 @@
+
+--
+-- reports: views only, for any client.
+--

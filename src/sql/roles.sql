@@ -1,0 +1,4 @@
+
+--
+-- roles: group roles, grants and row-level security.
+--

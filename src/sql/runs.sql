@@ -1,0 +1,4 @@
+
+--
+-- runs: vehicles, delivery runs and their stops.
+--

@@ -1,0 +1,4 @@
+
+--
+-- samples: display samples in stores, open-box sales, display gaps.
+--

@@ -1,0 +1,4 @@
+
+--
+-- settlement: fee rules, statements and their lines, cash on delivery.
+--

@@ -48,3 +48,24 @@ COMMENT ON COLUMN showroom.service_order.created_by IS 'role that created it';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.service_order', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.service_order_id_seq', '');
+
+-- Satisfaction of each outlet per kind of service, recomputed from return
+-- visits by the workflow room and read by dispatch.
+CREATE TABLE showroom.outlet_satisfaction (
+  outlet_id   bigint NOT NULL REFERENCES showroom.outlet (id),
+  kind        text NOT NULL REFERENCES showroom.service_kind (code),
+  score       numeric(3,2) NOT NULL CHECK (score BETWEEN 1 AND 5),
+  visits      integer NOT NULL CHECK (visits >= 0),
+  computed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (outlet_id, kind)
+);
+
+COMMENT ON TABLE showroom.outlet_satisfaction IS
+  'satisfaction of each outlet per kind of service, from the return visits of the last 90 days';
+COMMENT ON COLUMN showroom.outlet_satisfaction.outlet_id IS 'outlet';
+COMMENT ON COLUMN showroom.outlet_satisfaction.kind IS 'kind of service';
+COMMENT ON COLUMN showroom.outlet_satisfaction.score IS 'mean return-visit score, 1 to 5';
+COMMENT ON COLUMN showroom.outlet_satisfaction.visits IS 'return visits the score is computed from';
+COMMENT ON COLUMN showroom.outlet_satisfaction.computed_at IS 'when it was last recomputed';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_satisfaction', '');

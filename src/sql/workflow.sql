@@ -19,7 +19,8 @@ CREATE TABLE showroom.service_order (
   service_date   date NOT NULL,
   state          text NOT NULL DEFAULT 'requested',
   outlet_id      bigint REFERENCES showroom.outlet (id),
-  previous_id    bigint REFERENCES showroom.service_order (id),
+  previous_id    bigint REFERENCES showroom.service_order (id)
+                   DEFERRABLE INITIALLY DEFERRED,
   created_at     timestamptz NOT NULL DEFAULT now(),
   created_by     name NOT NULL DEFAULT current_user
 );

@@ -64,11 +64,13 @@ static SPIPlanPtr plan_skus = NULL;
 static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
+static SPIPlanPtr plan_new_slot = NULL;
 static SPIPlanPtr plan_write = NULL;
 
 /*
  * stock_prepare
- *		Prepare one statement and keep its plan for the life of the backend.
+ *		Prepare one statement with a generic plan and keep it for the life
+ *		of the backend.
  *
  * sql: the statement; nargs and argtypes: its parameters.  Returns the
  * kept plan.
@@ -76,7 +78,13 @@ static SPIPlanPtr plan_write = NULL;
 static SPIPlanPtr
 stock_prepare(const char *sql, int nargs, Oid *argtypes)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr	plan;
+
+	/*
+	 * A generic plan is right for every statement here (each touches a few
+	 * rows by key), and it spares the planner on every call.
+	 */
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
 
 	if (plan == NULL)
 		elog(ERROR, "showroom: SPI_prepare failed (%s): %s",
@@ -149,6 +157,9 @@ stock_prepare_all(void)
 	plan_take_slot = stock_prepare(
 		"UPDATE showroom.stock_balance SET allocated = allocated + $4 "
 		"WHERE dc_id = $1 AND sku_id = $2 AND slot = $3", 4, t_slot);
+	plan_new_slot = stock_prepare(
+		"INSERT INTO showroom.stock_balance (dc_id, sku_id, slot) "
+		"VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", 2, t_pair);
 	plan_write = stock_prepare(
 		"WITH o AS ("
 		" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id,"
@@ -371,12 +382,19 @@ static void
 sell_check_point(bool lon_null, double lon, bool lat_null, double lat)
 {
 	if (lon_null || lat_null)
+	{
+		char		lon_s[32] = "NULL";
+		char		lat_s[32] = "NULL";
+
+		if (!lon_null)
+			snprintf(lon_s, sizeof(lon_s), "%g", lon);
+		if (!lat_null)
+			snprintf(lat_s, sizeof(lat_s), "%g", lat);
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INVALID_LOCATION),
 				 errmsg("location must not be null"),
-				 errdetail("lon = %s, lat = %s.",
-						   lon_null ? "NULL" : "given",
-						   lat_null ? "NULL" : "given")));
+				 errdetail("lon = %s, lat = %s.", lon_s, lat_s)));
+	}
 	if (isnan(lon) || isnan(lat) || lon < -180 || lon > 180 ||
 		lat < -90 || lat > 90)
 		ereport(ERROR,
@@ -613,8 +631,17 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 		return;
 	}
 
-	/* The thorough way: lock every slot and take what each has. */
+	/*
+	 * The thorough way: lock every slot and take what each has.  A SKU the
+	 * DC never held gets its slot-0 row first, so that even then a receipt
+	 * racing this sale waits for it and sees its backorder.
+	 */
 	stock_exec(plan_lock_slots, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+	{
+		stock_exec(plan_new_slot, v, NULL, SPI_OK_INSERT);
+		stock_exec(plan_lock_slots, v, NULL, SPI_OK_SELECT);
+	}
 	tt = SPI_tuptable;
 	nslots = SPI_processed;
 	line_left = lines[0].qty;
@@ -679,8 +706,8 @@ sell_shortfall(int64 dc_id, SellLine *lines, int n)
 	{
 		if (lines[i].short_qty == 0)
 			continue;
-		appendStringInfo(&buf, "%sline %d (SKU %lld): %d wanted, %d short",
-						 buf.len > 0 ? "; " : "", lines[i].line_no,
+		appendStringInfo(&buf, "%s %d (SKU %lld): %d wanted, %d short",
+						 buf.len > 0 ? "; line" : "Line", lines[i].line_no,
 						 (long long) lines[i].sku_id, lines[i].qty,
 						 lines[i].short_qty);
 	}
@@ -790,13 +817,13 @@ showroom_sell(PG_FUNCTION_ARGS)
 			;
 		sell_take_sku(dc_id, &lines[start], i - start, pieces, &npieces);
 	}
+	qsort(lines, n, sizeof(SellLine), sell_line_no_cmp);
 	for (i = 0; i < n; i++)
 		any_short |= lines[i].short_qty > 0;
 	if (any_short && !backorder)
 		sell_shortfall(dc_id, lines, n);
 
 	/* Write the order, its lines, allocations, movements and backorders. */
-	qsort(lines, n, sizeof(SellLine), sell_line_no_cmp);
 	{
 		Datum		v[20];
 		char		nulls[20];

@@ -911,7 +911,7 @@ COMMENT ON FUNCTION showroom.ship_order(bigint) IS
 CREATE FUNCTION showroom.consume(line showroom.sales_line, qty integer, kind text,
                                  delivery_id bigint, note text)
 RETURNS void
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -194,8 +194,6 @@ ALTER TABLE showroom.sales_order
     ('open', 'backordered', 'allocated', 'picked', 'shipped',
      'partly_delivered', 'delivered', 'cancelled'));
 
-CREATE INDEX sales_line_order_idx ON showroom.sales_line (order_id);
-
 -- Stock balances.  A DC's stock of one SKU is kept in one or more slots;
 -- a hot SKU is split over several slots so that concurrent sales lock
 -- different rows (see set_stock_slots()).  Every change to a balance is
@@ -254,7 +252,8 @@ CREATE TABLE showroom.stock_movement (
                    current_user)
 );
 
-CREATE INDEX stock_movement_balance_idx ON showroom.stock_movement (dc_id, sku_id, slot);
+-- Only one index besides the key: every index entry costs the sale path,
+-- and verify_stock() reads the whole ledger anyway.
 CREATE INDEX stock_movement_order_idx ON showroom.stock_movement (sales_order_id)
   WHERE sales_order_id IS NOT NULL;
 

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# stock.sh: how fast showroom.sell() allocates, against raw UPDATE
+# baselines measured in the same run on the same durable cluster.
+#
+#   bench/stock.sh [seconds per run, default 10]
+#
+# Builds and installs showroom, starts tools/pg-sandbox --durable (fsync
+# on, shared_buffers 1GB) while holding /tmp/showroom-test.lock, and runs
+# pgbench (-j 2, prepared statements) at 1, 4 and 16 clients for:
+#   raw spread  UPDATE of a random row of 10,000 (on_hand - 1)
+#   raw hot     UPDATE of one row (on_hand - 1)
+#   sell spread one-line sale of a random SKU of 10,000
+#   sell hot    one-line sale of one SKU whose stock is split over 32 slots
+# and prints TPS and the ratios sell spread / raw spread and sell hot /
+# raw hot.  Then it drains a second hot SKU (3,000 units, 16 clients,
+# 4,000 attempts) and counts refusals made while units remained, and it
+# checks the ledger (verify_stock) and counts oversold units.  Each run
+# starts after VACUUM and CHECKPOINT; the showroom tables keep growing
+# from run to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+if [ "${BENCH_INSIDE:-0}" != 1 ]; then
+	make -s >/dev/null
+	exec 9>/tmp/showroom-test.lock
+	flock 9
+	make -s install >/dev/null
+	BENCH_INSIDE=1 exec tools/pg-sandbox --durable -- "$0" "$secs"
+fi
+
+PGBENCH=${SANDBOX_BIN:-/usr/lib/postgresql/15/bin}/pgbench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+
+# The data: one DC, one store, 10,000 SKUs of 1,000 units each, a hot SKU
+# of 1,000,000 units in 32 slots, a SKU to drain, and the raw table.
+q <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION showroom CASCADE;
+INSERT INTO showroom.dc (code, name, location)
+VALUES ('DC1', 'bench DC', 'SRID=4326;POINT(113.58 37.86)');
+INSERT INTO showroom.store (code, name, location, home_dc_id)
+VALUES ('S1', 'bench store', 'SRID=4326;POINT(113.6 37.85)', 1);
+INSERT INTO showroom.sku (code, name, category, list_price_fen)
+SELECT 'SKU' || g, 'bench sku ' || g, 'air_conditioner', 100000
+  FROM generate_series(1, 10002) g;
+SELECT count(showroom.receive_stock(1, g, 1000)) FROM generate_series(1, 10000) g;
+SELECT showroom.receive_stock(1, 10001, 1000000);
+SELECT showroom.set_stock_slots(1, 10001, 32);
+SELECT showroom.receive_stock(1, 10002, 3000);
+SELECT showroom.set_stock_slots(1, 10002, 16);
+
+CREATE TABLE public.bench_raw (id integer PRIMARY KEY, on_hand integer NOT NULL)
+  WITH (fillfactor = 50);
+INSERT INTO public.bench_raw SELECT g, 1000000 FROM generate_series(0, 10000) g;
+
+CREATE TABLE public.bench_refusal (available integer NOT NULL);
+CREATE FUNCTION public.bench_try_sell(sku bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM showroom.sell(1, 113.6, 37.9, ARRAY[sku], '{1}');
+EXCEPTION WHEN SQLSTATE 'SR101' THEN
+  INSERT INTO public.bench_refusal
+  SELECT sum(on_hand - allocated) FROM showroom.stock_balance WHERE sku_id = sku;
+END
+$$;
+SQL
+
+cat >"$work/raw_spread.sql" <<'SQL'
+\set id random(1, 10000)
+UPDATE public.bench_raw SET on_hand = on_hand - 1 WHERE id = :id AND on_hand > 0;
+SQL
+cat >"$work/raw_hot.sql" <<'SQL'
+UPDATE public.bench_raw SET on_hand = on_hand - 1 WHERE id = 0 AND on_hand > 0;
+SQL
+cat >"$work/sell_spread.sql" <<'SQL'
+\set sku random(1, 10000)
+SELECT showroom.sell(1, 113.6, 37.9, ARRAY[:sku]::bigint[], '{1}');
+SQL
+cat >"$work/sell_hot.sql" <<'SQL'
+SELECT showroom.sell(1, 113.6, 37.9, '{10001}', '{1}');
+SQL
+cat >"$work/drain.sql" <<'SQL'
+SELECT public.bench_try_sell(10002);
+SQL
+
+# tps SCRIPT CLIENTS: run pgbench and print its TPS; a run in which any
+# client failed counts as 0, so that a failure cannot look fast.
+tps() {
+	q -c 'VACUUM' -c 'CHECKPOINT'
+	local out
+	out=$("$PGBENCH" -n -M prepared -j 2 -c "$2" -T "$secs" -f "$work/$1.sql" 2>&1) || {
+		echo "$out" >&2
+		echo 0
+		return
+	}
+	echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | cut -d. -f1
+}
+
+printf '%-8s %11s %11s %11s %11s %13s %11s\n' clients raw_spread raw_hot \
+	sell_spread sell_hot spread_ratio hot_ratio
+for c in 1 4 16; do
+	rs=$(tps raw_spread $c)
+	rh=$(tps raw_hot $c)
+	ss=$(tps sell_spread $c)
+	sh=$(tps sell_hot $c)
+	printf '%-8s %11s %11s %11s %11s %13s %11s\n' "$c" "$rs" "$rh" "$ss" "$sh" \
+		"$(echo "scale=2; $ss / $rs" | bc)" "$(echo "scale=2; $sh / $rh" | bc)"
+done
+
+# Drain: 16 clients make 4,000 attempts on 3,000 units.
+# Any client that stops on an error other than SR101 shows up here as
+# fewer than 4000 transactions processed.
+"$PGBENCH" -n -M prepared -j 2 -c 16 -t 250 -f "$work/drain.sql" 2>&1 |
+	grep -E 'actually processed|aborted|ERROR' | sort | uniq -c || true
+q <<'SQL'
+SELECT format('drain: %s sold of 3000, %s refused, %s refused while units remained',
+              (SELECT count(*) FROM showroom.sales_line WHERE sku_id = 10002),
+              (SELECT count(*) FROM public.bench_refusal),
+              (SELECT count(*) FROM public.bench_refusal WHERE available > 0));
+SELECT format('ledger violations: %s', count(*)) FROM showroom.verify_stock();
+SELECT format('oversold units: %s', coalesce(sum(greatest(a.units - r.units, 0)), 0))
+  FROM (SELECT sku_id, sum(qty) AS units FROM showroom.allocation GROUP BY sku_id) a
+  JOIN (SELECT sku_id, sum(d_on_hand) AS units FROM showroom.stock_movement
+         WHERE kind IN ('receipt', 'transfer') GROUP BY sku_id) r USING (sku_id);
+SQL

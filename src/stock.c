@@ -1,0 +1,887 @@
+/*-------------------------------------------------------------------------
+ *
+ * stock.c
+ *	  The sale path: record a sales order and allocate it against the
+ *	  stock of a distribution centre, all or nothing.
+ *
+ * A SKU's stock in a DC lives in one or more balance slots
+ * (showroom.stock_balance).  A sale first tries to reserve a SKU's whole
+ * demand in one slot, choosing among the slots in an order that differs
+ * from backend to backend and skipping slots other sales hold locked; so
+ * concurrent sales of a hot SKU lock different rows and commit in
+ * parallel.  Only if no free slot can serve the demand does it lock every
+ * slot of the SKU, in slot order, and gather the units from several;
+ * so a unit that exists anywhere is found, and a sale is never refused
+ * while units remain.  Lines are handled by SKU in ascending order, and
+ * every other stock path locks balances in the same order, so concurrent
+ * multi-line sales cannot deadlock.
+ *
+ * The rest of the order's lifecycle (pick, ship, deliver, cancel, ...) is
+ * plain SQL in src/sql/stock.sql; it is not on a hot path.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "showroom.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+/* The most lines one order may have: a generous key-account order. */
+#define SELL_MAX_LINES 10000
+
+/* One line of the order being sold, as the caller passed it. */
+typedef struct SellLine
+{
+	int32		line_no;		/* 1-based position in the caller's arrays */
+	int64		sku_id;
+	int32		qty;
+	int64		price_fen;		/* -1 until known */
+	int32		short_qty;		/* units no slot could give */
+} SellLine;
+
+/* Units of one line reserved in one slot. */
+typedef struct SellPiece
+{
+	int32		line_no;
+	int16		slot;
+	int32		qty;
+} SellPiece;
+
+/* The plans of the sale path, prepared on first use and kept. */
+static SPIPlanPtr plan_ref_lock = NULL;
+static SPIPlanPtr plan_ref_find = NULL;
+static SPIPlanPtr plan_store = NULL;
+static SPIPlanPtr plan_region_dc = NULL;
+static SPIPlanPtr plan_dc = NULL;
+static SPIPlanPtr plan_skus = NULL;
+static SPIPlanPtr plan_take_one = NULL;
+static SPIPlanPtr plan_lock_slots = NULL;
+static SPIPlanPtr plan_take_slot = NULL;
+static SPIPlanPtr plan_new_slot = NULL;
+static SPIPlanPtr plan_write = NULL;
+
+/*
+ * stock_prepare
+ *		Prepare one statement with a generic plan and keep it for the life
+ *		of the backend.
+ *
+ * sql: the statement; nargs and argtypes: its parameters.  Returns the
+ * kept plan.
+ */
+static SPIPlanPtr
+stock_prepare(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan;
+
+	/*
+	 * A generic plan is right for every statement here (each touches a few
+	 * rows by key), and it spares the planner on every call.
+	 */
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
+
+	if (plan == NULL)
+		elog(ERROR, "showroom: SPI_prepare failed (%s): %s",
+			 SPI_result_code_string(SPI_result), sql);
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "showroom: SPI_keepplan failed");
+	return plan;
+}
+
+/*
+ * stock_prepare_all
+ *		Prepare every plan of the sale path, once per backend.
+ *
+ * Called inside an SPI connection.  The statements name every object
+ * with its schema; ST_Covers and ST_MakePoint resolve through the
+ * search_path the SQL function pins, which points at PostGIS.
+ */
+static void
+stock_prepare_all(void)
+{
+	Oid			t_text[1] = {TEXTOID};
+	Oid			t_int8[1] = {INT8OID};
+	Oid			t_point[2] = {FLOAT8OID, FLOAT8OID};
+	Oid			t_int8arr[1] = {INT8ARRAYOID};
+	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT4OID};
+	Oid			t_pair[2] = {INT8OID, INT8OID};
+	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
+	Oid			t_write[20] = {
+		TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+		FLOAT8OID, FLOAT8OID, DATEOID, INT8OID, TEXTOID,
+		INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID,
+		INT4ARRAYOID, INT2ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
+	};
+
+	if (plan_write != NULL)
+		return;
+
+	plan_ref_lock = stock_prepare(
+		"SELECT pg_catalog.pg_advisory_xact_lock("
+		"pg_catalog.hashtextextended($1, 7301))", 1, t_text);
+	plan_ref_find = stock_prepare(
+		"SELECT id, store_id FROM showroom.sales_order "
+		"WHERE external_ref = $1", 1, t_text);
+	plan_store = stock_prepare(
+		"SELECT home_dc_id, active FROM showroom.store WHERE id = $1",
+		1, t_int8);
+	plan_region_dc = stock_prepare(
+		"SELECT d.id FROM showroom.dc d "
+		"WHERE d.active AND ST_Covers(d.region, "
+		"ST_SetSRID(ST_MakePoint($1, $2), 4326)) "
+		"ORDER BY d.id LIMIT 1", 2, t_point);
+	plan_dc = stock_prepare(
+		"SELECT active FROM showroom.dc WHERE id = $1", 1, t_int8);
+	plan_skus = stock_prepare(
+		"SELECT id, active, list_price_fen FROM showroom.sku "
+		"WHERE id = ANY ($1)", 1, t_int8arr);
+	plan_take_one = stock_prepare(
+		"UPDATE showroom.stock_balance b SET allocated = b.allocated + $3 "
+		"WHERE b.dc_id = $1 AND b.sku_id = $2 AND b.slot = "
+		"(SELECT s.slot FROM showroom.stock_balance s "
+		" WHERE s.dc_id = $1 AND s.sku_id = $2 "
+		"   AND s.on_hand - s.allocated >= $3 "
+		" ORDER BY pg_catalog.hashint4(s.slot::integer # $4) "
+		" LIMIT 1 FOR UPDATE SKIP LOCKED) "
+		"RETURNING b.slot", 4, t_take);
+	plan_lock_slots = stock_prepare(
+		"SELECT slot, on_hand - allocated FROM showroom.stock_balance "
+		"WHERE dc_id = $1 AND sku_id = $2 ORDER BY slot FOR UPDATE",
+		2, t_pair);
+	plan_take_slot = stock_prepare(
+		"UPDATE showroom.stock_balance SET allocated = allocated + $4 "
+		"WHERE dc_id = $1 AND sku_id = $2 AND slot = $3", 4, t_slot);
+	plan_new_slot = stock_prepare(
+		"INSERT INTO showroom.stock_balance (dc_id, sku_id, slot) "
+		"VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", 2, t_pair);
+	plan_write = stock_prepare(
+		"WITH o AS ("
+		" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id,"
+		"  channel, customer_name, customer_phone, address, delivery_point,"
+		"  delivery_date, cod_fen, state)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7,"
+		"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)"
+		" RETURNING id),"
+		" l AS ("
+		" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty,"
+		"  unit_price_fen)"
+		" SELECT o.id, u.line_no, u.sku_id, u.qty, u.price"
+		"   FROM o, unnest($13, $14, $15, $16) AS u (line_no, sku_id, qty,"
+		"   price)"
+		" RETURNING id, order_id, line_no, sku_id),"
+		" a AS ("
+		" INSERT INTO showroom.allocation (sales_line_id, sales_order_id,"
+		"  dc_id, sku_id, slot, qty, open_qty)"
+		" SELECT l.id, l.order_id, $3, l.sku_id, p.slot, p.qty, p.qty"
+		"   FROM unnest($17, $18, $19) AS p (line_no, slot, qty)"
+		"   JOIN l USING (line_no)"
+		" RETURNING id, sales_line_id, sales_order_id, sku_id, slot, qty),"
+		" m AS ("
+		" INSERT INTO showroom.stock_movement (dc_id, sku_id, slot, kind,"
+		"  qty, d_allocated, sales_order_id, sales_line_id, allocation_id)"
+		" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty,"
+		"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id),"
+		" w AS ("
+		" INSERT INTO showroom.backorder (sales_line_id, sales_order_id,"
+		"  dc_id, sku_id, qty, waiting_qty)"
+		" SELECT l.id, l.order_id, $3, l.sku_id, s.qty, s.qty"
+		"   FROM unnest($13, $20) AS s (line_no, qty)"
+		"   JOIN l USING (line_no) WHERE s.qty > 0 ORDER BY l.line_no)"
+		"SELECT id FROM o", 20, t_write);
+}
+
+/*
+ * stock_int4_array
+ *		Build an integer[] of n values (an empty array when n is 0).
+ */
+static Datum
+stock_int4_array(int32 *values, int n)
+{
+	Datum	   *d;
+	int			i;
+
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(INT4OID));
+	d = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+		d[i] = Int32GetDatum(values[i]);
+	return PointerGetDatum(construct_array(d, n, INT4OID, sizeof(int32),
+										   true, TYPALIGN_INT));
+}
+
+/*
+ * stock_int8_array
+ *		Build a bigint[] of n values (an empty array when n is 0).
+ */
+static Datum
+stock_int8_array(int64 *values, int n)
+{
+	Datum	   *d;
+	int			i;
+
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(INT8OID));
+	d = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+		d[i] = Int64GetDatum(values[i]);
+	return PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * stock_int2_array
+ *		Build a smallint[] of n values (an empty array when n is 0).
+ */
+static Datum
+stock_int2_array(int16 *values, int n)
+{
+	Datum	   *d;
+	int			i;
+
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(INT2OID));
+	d = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+		d[i] = Int16GetDatum(values[i]);
+	return PointerGetDatum(construct_array(d, n, INT2OID, sizeof(int16),
+										   true, TYPALIGN_SHORT));
+}
+
+/*
+ * stock_first_int8
+ *		Column col (1-based) of the first row of the last SPI result as an
+ *		int8, or false when there is no row or the value is NULL.
+ */
+static bool
+stock_first_int8(int col, int64 *result)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_processed == 0)
+		return false;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col,
+					  &isnull);
+	if (isnull)
+		return false;
+	*result = DatumGetInt64(d);
+	return true;
+}
+
+/*
+ * stock_exec
+ *		Run a kept plan and check that it succeeded.
+ *
+ * plan: the plan; values: its parameters (none NULL unless nulls says so
+ * with 'n'); expect: the SPI result code it must return.
+ */
+static void
+stock_exec(SPIPlanPtr plan, Datum *values, const char *nulls, int expect)
+{
+	int			rc = SPI_execute_plan(plan, values, nulls, false, 0);
+
+	if (rc != expect)
+		elog(ERROR, "showroom: unexpected SPI result %s",
+			 SPI_result_code_string(rc));
+}
+
+/*
+ * sell_read_lines
+ *		Check the caller's arrays and turn them into lines.
+ *
+ * sku_arr, qty_arr: the SKU ids and quantities (same length, no NULLs);
+ * price_arr: unit prices in fen, or NULL for list prices.  Returns the
+ * lines and sets *n to their number.
+ */
+static SellLine *
+sell_read_lines(ArrayType *sku_arr, ArrayType *qty_arr, ArrayType *price_arr,
+				int *n)
+{
+	Datum	   *skus,
+			   *qtys,
+			   *prices = NULL;
+	bool	   *sku_nulls,
+			   *qty_nulls,
+			   *price_nulls = NULL;
+	int			nsku,
+				nqty,
+				nprice = 0;
+	SellLine   *lines;
+	int			i;
+
+	deconstruct_array(sku_arr, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &skus, &sku_nulls, &nsku);
+	deconstruct_array(qty_arr, INT4OID, sizeof(int32), true, TYPALIGN_INT,
+					  &qtys, &qty_nulls, &nqty);
+	if (price_arr != NULL)
+		deconstruct_array(price_arr, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &prices, &price_nulls, &nprice);
+
+	if (nsku == 0 || nsku > SELL_MAX_LINES)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_QUANTITY),
+				 errmsg("an order needs between 1 and %d lines",
+						SELL_MAX_LINES),
+				 errdetail("sku_ids has %d elements.", nsku)));
+	if (nqty != nsku || (price_arr != NULL && nprice != nsku))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the line arrays differ in length"),
+				 errdetail("sku_ids has %d elements, qtys %d, unit_prices_fen %d.",
+						   nsku, nqty, price_arr != NULL ? nprice : nsku),
+				 errhint("Pass one element per line in each array.")));
+
+	lines = palloc0(sizeof(SellLine) * nsku);
+	for (i = 0; i < nsku; i++)
+	{
+		SellLine   *l = &lines[i];
+
+		l->line_no = i + 1;
+		if (sku_nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_UNKNOWN_SKU),
+					 errmsg("unknown SKU"),
+					 errdetail("Line %d has a NULL SKU id.", i + 1)));
+		l->sku_id = DatumGetInt64(skus[i]);
+		if (qty_nulls[i] || DatumGetInt32(qtys[i]) <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_INVALID_QUANTITY),
+					 errmsg("quantity must be a positive whole number"),
+					 qty_nulls[i] ?
+					 errdetail("Line %d has a NULL quantity.", i + 1) :
+					 errdetail("Line %d has quantity %d.", i + 1,
+							   DatumGetInt32(qtys[i]))));
+		l->qty = DatumGetInt32(qtys[i]);
+		l->price_fen = -1;
+		if (price_arr != NULL && !price_nulls[i])
+		{
+			l->price_fen = DatumGetInt64(prices[i]);
+			if (l->price_fen < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unit price must not be negative"),
+						 errdetail("Line %d has unit price %lld fen.", i + 1,
+								   (long long) l->price_fen)));
+		}
+	}
+	*n = nsku;
+	return lines;
+}
+
+/*
+ * sell_check_point
+ *		Raise SR108 unless (lon, lat) is a plausible WGS 84 position.
+ */
+static void
+sell_check_point(bool lon_null, double lon, bool lat_null, double lat)
+{
+	if (lon_null || lat_null)
+	{
+		char		lon_s[32] = "NULL";
+		char		lat_s[32] = "NULL";
+
+		if (!lon_null)
+			snprintf(lon_s, sizeof(lon_s), "%g", lon);
+		if (!lat_null)
+			snprintf(lat_s, sizeof(lat_s), "%g", lat);
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_LOCATION),
+				 errmsg("location must not be null"),
+				 errdetail("lon = %s, lat = %s.", lon_s, lat_s)));
+	}
+	if (isnan(lon) || isnan(lat) || lon < -180 || lon > 180 ||
+		lat < -90 || lat > 90)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_LOCATION),
+				 errmsg("location out of range"),
+				 errdetail("lon = %g, lat = %g; lon must lie in [-180, 180] and lat in [-90, 90].",
+						   lon, lat),
+				 errhint("Pass longitude first, then latitude.")));
+}
+
+/*
+ * sell_replay
+ *		Look up an earlier order with the same external reference.
+ *
+ * Takes a transaction-level advisory lock on the reference first, so that
+ * two concurrent calls with one reference run one after the other and the
+ * second finds the first's order.  ref: the reference; store_id: the
+ * caller's store.  Returns the earlier order's id, or 0 if there is none.
+ */
+static int64
+sell_replay(text *ref, int64 store_id)
+{
+	Datum		v[1];
+	int64		order_id;
+	int64		prev_store = 0;
+
+	v[0] = PointerGetDatum(ref);
+	stock_exec(plan_ref_lock, v, NULL, SPI_OK_SELECT);
+	stock_exec(plan_ref_find, v, NULL, SPI_OK_SELECT);
+	if (!stock_first_int8(1, &order_id))
+		return 0;
+
+	stock_first_int8(2, &prev_store);
+	if (prev_store != store_id)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_DUPLICATE_REFERENCE),
+				 errmsg("external reference already used by another store"),
+				 errdetail("Reference \"%s\" is sales order %lld of store %lld, not of store %lld.",
+						   text_to_cstring(ref), (long long) order_id,
+						   (long long) prev_store, (long long) store_id)));
+	return order_id;
+}
+
+/*
+ * sell_choose_dc
+ *		The DC that serves a sale: the active DC whose delivery region
+ *		covers the customer's point (the lowest id if several), else the
+ *		store's home DC, which must be active.
+ *
+ * store_id: the selling store; lon, lat: the delivery point.  Returns
+ * the DC id.
+ */
+static int64
+sell_choose_dc(int64 store_id, double lon, double lat)
+{
+	Datum		v[2];
+	bool		isnull;
+	int64		home_dc;
+	int64		dc_id;
+
+	v[0] = Int64GetDatum(store_id);
+	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
+	if (!stock_first_int8(1, &home_dc))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_UNKNOWN_STORE),
+				 errmsg("unknown store"),
+				 errdetail("No store has id %lld.", (long long) store_id)));
+	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 2, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INACTIVE_STORE),
+				 errmsg("store is not active"),
+				 errdetail("Store %lld is inactive and may not sell.",
+						   (long long) store_id)));
+
+	v[0] = Float8GetDatum(lon);
+	v[1] = Float8GetDatum(lat);
+	stock_exec(plan_region_dc, v, NULL, SPI_OK_SELECT);
+	if (stock_first_int8(1, &dc_id))
+		return dc_id;
+
+	v[0] = Int64GetDatum(home_dc);
+	stock_exec(plan_dc, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0 ||
+		!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INACTIVE_DC),
+				 errmsg("distribution centre is not active"),
+				 errdetail("No active DC covers (%g, %g) and store %lld's home DC %lld is inactive.",
+						   lon, lat, (long long) store_id,
+						   (long long) home_dc),
+				 errhint("Reactivate the DC or move the store to another home DC.")));
+	return home_dc;
+}
+
+/*
+ * sell_check_skus
+ *		Check that every line's SKU exists and is active, and fill in list
+ *		prices where the caller gave none.
+ */
+static void
+sell_check_skus(SellLine *lines, int n)
+{
+	int64	   *ids = palloc(sizeof(int64) * n);
+	Datum		v[1];
+	uint64		r;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		ids[i] = lines[i].sku_id;
+	v[0] = stock_int8_array(ids, n);
+	stock_exec(plan_skus, v, NULL, SPI_OK_SELECT);
+
+	for (i = 0; i < n; i++)
+	{
+		bool		found = false;
+
+		for (r = 0; r < SPI_processed && !found; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+
+			if (DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)) !=
+				lines[i].sku_id)
+				continue;
+			found = true;
+			if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
+				ereport(ERROR,
+						(errcode(ERRCODE_SR_INACTIVE_SKU),
+						 errmsg("SKU is not active"),
+						 errdetail("Line %d: SKU %lld may no longer be sold.",
+								   lines[i].line_no,
+								   (long long) lines[i].sku_id)));
+			if (lines[i].price_fen < 0)
+				lines[i].price_fen =
+					DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+		}
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_UNKNOWN_SKU),
+					 errmsg("unknown SKU"),
+					 errdetail("Line %d: no SKU has id %lld.",
+							   lines[i].line_no,
+							   (long long) lines[i].sku_id)));
+	}
+}
+
+/*
+ * sell_line_cmp
+ *		qsort order of lines: by SKU, then by line number.
+ */
+static int
+sell_line_cmp(const void *a, const void *b)
+{
+	const SellLine *x = (const SellLine *) a;
+	const SellLine *y = (const SellLine *) b;
+
+	if (x->sku_id != y->sku_id)
+		return x->sku_id < y->sku_id ? -1 : 1;
+	return x->line_no - y->line_no;
+}
+
+/*
+ * sell_line_no_cmp
+ *		qsort order of lines: by line number, as the caller gave them.
+ */
+static int
+sell_line_no_cmp(const void *a, const void *b)
+{
+	return ((const SellLine *) a)->line_no - ((const SellLine *) b)->line_no;
+}
+
+/*
+ * sell_take_sku
+ *		Reserve the demand of one SKU (the lines lines[0..n-1], all of that
+ *		SKU) in the DC, and record which slot gave how many units to which
+ *		line in pieces[*npieces...].  Lines that could not be served in
+ *		full get their short_qty set.
+ *
+ * First one statement tries a single unlocked slot that holds the whole
+ * demand; failing that, every slot of the SKU is locked in slot order and
+ * the units are gathered from all of them.
+ */
+static void
+sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
+			  int *npieces)
+{
+	static int32 seed = -1;
+	Datum		v[4];
+	int32		demand = 0;
+	int16		slot;
+	int			i;
+	uint64		r;
+	uint64		nslots;
+	SPITupleTable *tt;
+	int			li = 0;
+	int32		line_left;
+
+	for (i = 0; i < n; i++)
+	{
+		if (demand > PG_INT32_MAX - lines[i].qty)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_INVALID_QUANTITY),
+					 errmsg("quantity too large"),
+					 errdetail("The lines of SKU %lld add up to more than %d units.",
+							   (long long) lines[0].sku_id, PG_INT32_MAX)));
+		demand += lines[i].qty;
+	}
+	if (seed < 0)
+		seed = (int32) (MyProcPid & 0x7fffffff);
+
+	/* The fast way: one free slot with enough units. */
+	v[0] = Int64GetDatum(dc_id);
+	v[1] = Int64GetDatum(lines[0].sku_id);
+	v[2] = Int32GetDatum(demand);
+	v[3] = Int32GetDatum(seed);
+	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1,
+										   &isnull));
+		for (i = 0; i < n; i++)
+		{
+			pieces[*npieces].line_no = lines[i].line_no;
+			pieces[*npieces].slot = slot;
+			pieces[*npieces].qty = lines[i].qty;
+			(*npieces)++;
+		}
+		return;
+	}
+
+	/*
+	 * The thorough way: lock every slot and take what each has.  A SKU the
+	 * DC never held gets its slot-0 row first, so that even then a receipt
+	 * racing this sale waits for it and sees its backorder.
+	 */
+	stock_exec(plan_lock_slots, v, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+	{
+		stock_exec(plan_new_slot, v, NULL, SPI_OK_INSERT);
+		stock_exec(plan_lock_slots, v, NULL, SPI_OK_SELECT);
+	}
+	tt = SPI_tuptable;
+	nslots = SPI_processed;
+	line_left = lines[0].qty;
+	for (r = 0; r < nslots && li < n; r++)
+	{
+		bool		isnull;
+		int32		avail;
+		int32		took = 0;
+		Datum		u[4];
+
+		slot = DatumGetInt16(SPI_getbinval(tt->vals[r], tt->tupdesc, 1,
+										   &isnull));
+		avail = DatumGetInt32(SPI_getbinval(tt->vals[r], tt->tupdesc, 2,
+											&isnull));
+		while (avail > 0 && li < n)
+		{
+			int32		t = Min(avail, line_left);
+
+			pieces[*npieces].line_no = lines[li].line_no;
+			pieces[*npieces].slot = slot;
+			pieces[*npieces].qty = t;
+			(*npieces)++;
+			avail -= t;
+			took += t;
+			line_left -= t;
+			if (line_left == 0 && ++li < n)
+				line_left = lines[li].qty;
+		}
+		if (took == 0)
+			continue;
+
+		u[0] = v[0];
+		u[1] = v[1];
+		u[2] = Int16GetDatum(slot);
+		u[3] = Int32GetDatum(took);
+		if (SPI_execute_plan(plan_take_slot, u, NULL, false, 0) !=
+			SPI_OK_UPDATE || SPI_processed != 1)
+			elog(ERROR, "showroom: balance slot %d vanished", slot);
+	}
+
+	/* Whatever is left is short. */
+	for (; li < n; li++)
+	{
+		lines[li].short_qty = line_left;
+		if (li + 1 < n)
+			line_left = lines[li + 1].qty;
+	}
+}
+
+/*
+ * sell_shortfall
+ *		Raise SR101 listing every short line.
+ */
+static void
+sell_shortfall(int64 dc_id, SellLine *lines, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		if (lines[i].short_qty == 0)
+			continue;
+		appendStringInfo(&buf, "%s %d (SKU %lld): %d wanted, %d short",
+						 buf.len > 0 ? "; line" : "Line", lines[i].line_no,
+						 (long long) lines[i].sku_id, lines[i].qty,
+						 lines[i].short_qty);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_SR_INSUFFICIENT_STOCK),
+			 errmsg("insufficient stock in distribution centre %lld",
+					(long long) dc_id),
+			 errdetail("%s.", buf.data),
+			 errhint("Nothing was recorded.  Sell with backorder => true to let the short lines wait for stock.")));
+}
+
+/*
+ * showroom_sell
+ *		SQL function showroom.sell(): record an order and allocate it.
+ *
+ * Arguments, in order: store id, delivery lon and lat, SKU ids[],
+ * quantities[], unit prices in fen[] (NULL: list prices), external
+ * reference, backorder flag, customer name, phone, address, delivery
+ * date, cash to collect in fen, channel.  Returns the order id; with an
+ * external reference already recorded, returns that order and changes
+ * nothing.  All per-call memory lives in the SPI procedure context,
+ * which SPI_finish deletes before returning.
+ */
+PG_FUNCTION_INFO_V1(showroom_sell);
+Datum
+showroom_sell(PG_FUNCTION_ARGS)
+{
+	int64		store_id;
+	double		lon,
+				lat;
+	SellLine   *lines;
+	SellPiece  *pieces;
+	int			n,
+				ngroups,
+				npieces = 0,
+				i,
+				start;
+	bool		backorder = !PG_ARGISNULL(7) && PG_GETARG_BOOL(7);
+	bool		any_short = false;
+	text	   *ref = PG_ARGISNULL(6) ? NULL : PG_GETARG_TEXT_PP(6);
+	int64		cod_fen = PG_ARGISNULL(12) ? 0 : PG_GETARG_INT64(12);
+	char	   *channel = PG_ARGISNULL(13) ? "retail" :
+		text_to_cstring(PG_GETARG_TEXT_PP(13));
+	int64		dc_id;
+	int64		order_id = 0;
+
+	/* Check the arguments before touching anything. */
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_UNKNOWN_STORE),
+				 errmsg("unknown store"),
+				 errdetail("store_id is NULL.")));
+	store_id = PG_GETARG_INT64(0);
+	sell_check_point(PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
+					 PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_FLOAT8(2));
+	lon = PG_GETARG_FLOAT8(1);
+	lat = PG_GETARG_FLOAT8(2);
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("an order needs its lines"),
+				 errdetail("sku_ids is %s and qtys is %s.",
+						   PG_ARGISNULL(3) ? "NULL" : "given",
+						   PG_ARGISNULL(4) ? "NULL" : "given")));
+	if (strcmp(channel, "retail") != 0 && strcmp(channel, "key_account") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid sales channel"),
+				 errdetail("channel = \"%s\".", channel),
+				 errhint("Use retail or key_account.")));
+	if (cod_fen < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cash on delivery must not be negative"),
+				 errdetail("cod_fen = %lld.", (long long) cod_fen)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "showroom: SPI_connect failed");
+	stock_prepare_all();
+
+	lines = sell_read_lines(PG_GETARG_ARRAYTYPE_P(3), PG_GETARG_ARRAYTYPE_P(4),
+							PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5),
+							&n);
+
+	/* A replay of a recorded order returns it unchanged. */
+	if (ref != NULL)
+		order_id = sell_replay(ref, store_id);
+	if (order_id != 0)
+	{
+		SPI_finish();
+		PG_RETURN_INT64(order_id);
+	}
+
+	dc_id = sell_choose_dc(store_id, lon, lat);
+	sell_check_skus(lines, n);
+
+	/* Reserve SKU by SKU, in ascending SKU order. */
+	qsort(lines, n, sizeof(SellLine), sell_line_cmp);
+	ngroups = 1;
+	for (i = 1; i < n; i++)
+		ngroups += lines[i].sku_id != lines[i - 1].sku_id;
+	/* A SKU's slots give each of its lines a piece, plus one per slot. */
+	pieces = palloc(sizeof(SellPiece) * (n + 256 * ngroups));
+	for (start = 0; start < n; start = i)
+	{
+		for (i = start; i < n && lines[i].sku_id == lines[start].sku_id; i++)
+			;
+		sell_take_sku(dc_id, &lines[start], i - start, pieces, &npieces);
+	}
+	qsort(lines, n, sizeof(SellLine), sell_line_no_cmp);
+	for (i = 0; i < n; i++)
+		any_short |= lines[i].short_qty > 0;
+	if (any_short && !backorder)
+		sell_shortfall(dc_id, lines, n);
+
+	/* Write the order, its lines, allocations, movements and backorders. */
+	{
+		Datum		v[20];
+		char		nulls[20];
+		int32	   *line_no = palloc(sizeof(int32) * n);
+		int64	   *sku = palloc(sizeof(int64) * n);
+		int32	   *qty = palloc(sizeof(int32) * n);
+		int64	   *price = palloc(sizeof(int64) * n);
+		int32	   *short_qty = palloc(sizeof(int32) * n);
+		int32	   *p_line = palloc(sizeof(int32) * (npieces + 1));
+		int16	   *p_slot = palloc(sizeof(int16) * (npieces + 1));
+		int32	   *p_qty = palloc(sizeof(int32) * (npieces + 1));
+
+		for (i = 0; i < n; i++)
+		{
+			line_no[i] = lines[i].line_no;
+			sku[i] = lines[i].sku_id;
+			qty[i] = lines[i].qty;
+			price[i] = lines[i].price_fen;
+			short_qty[i] = lines[i].short_qty;
+		}
+		for (i = 0; i < npieces; i++)
+		{
+			p_line[i] = pieces[i].line_no;
+			p_slot[i] = pieces[i].slot;
+			p_qty[i] = pieces[i].qty;
+		}
+
+		memset(nulls, ' ', sizeof(nulls));
+		v[0] = ref != NULL ? PointerGetDatum(ref) : (Datum) 0;
+		nulls[0] = ref != NULL ? ' ' : 'n';
+		v[1] = Int64GetDatum(store_id);
+		v[2] = Int64GetDatum(dc_id);
+		v[3] = CStringGetTextDatum(channel);
+		for (i = 4; i <= 6; i++)
+		{
+			nulls[i] = PG_ARGISNULL(i + 4) ? 'n' : ' ';
+			v[i] = PG_ARGISNULL(i + 4) ? (Datum) 0 : PG_GETARG_DATUM(i + 4);
+		}
+		v[7] = Float8GetDatum(lon);
+		v[8] = Float8GetDatum(lat);
+		nulls[9] = PG_ARGISNULL(11) ? 'n' : ' ';
+		v[9] = PG_ARGISNULL(11) ? (Datum) 0 : PG_GETARG_DATUM(11);
+		v[10] = Int64GetDatum(cod_fen);
+		v[11] = CStringGetTextDatum(any_short ? "backordered" : "allocated");
+		v[12] = stock_int4_array(line_no, n);
+		v[13] = stock_int8_array(sku, n);
+		v[14] = stock_int4_array(qty, n);
+		v[15] = stock_int8_array(price, n);
+		v[16] = stock_int4_array(p_line, npieces);
+		v[17] = stock_int2_array(p_slot, npieces);
+		v[18] = stock_int4_array(p_qty, npieces);
+		v[19] = stock_int4_array(short_qty, n);
+
+		stock_exec(plan_write, v, nulls, SPI_OK_SELECT);
+		if (!stock_first_int8(1, &order_id))
+			elog(ERROR, "showroom: sales order insert returned no id");
+	}
+
+	SPI_finish();
+	PG_RETURN_INT64(order_id);
+}

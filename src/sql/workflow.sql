@@ -1134,7 +1134,7 @@ BEGIN
   INSERT INTO showroom.service_transition AS t
     (from_state, to_state, builtin, label, roles, requires, result_under, enabled)
   VALUES (from_state, to_state, false, label, roles, requires, result_under, true)
-  ON CONFLICT (from_state, to_state, builtin) DO UPDATE
+  ON CONFLICT ON CONSTRAINT service_transition_pkey DO UPDATE
     SET label = excluded.label, roles = excluded.roles, requires = excluded.requires,
         result_under = excluded.result_under, enabled = true,
         changed_by = current_user, changed_at = now();
@@ -1173,7 +1173,7 @@ BEGIN
       (from_state, to_state, builtin, label, roles, requires, result_under, enabled)
     VALUES (from_state, to_state, false, shipped.label, shipped.roles,
             shipped.requires, shipped.result_under, false)
-    ON CONFLICT (from_state, to_state, builtin) DO UPDATE
+    ON CONFLICT ON CONSTRAINT service_transition_pkey DO UPDATE
       SET enabled = false, changed_by = current_user, changed_at = now();
   ELSE
     DELETE FROM showroom.service_transition t

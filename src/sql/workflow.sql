@@ -1019,7 +1019,6 @@ BEGIN
                            WHERE so.source_movement_id = movement_id AND so.unit_no = u);
     o.unit_no := u;
     new_id := showroom.new_service_order(o);
-    o.previous_id := coalesce(o.previous_id, new_id);
     RETURN NEXT new_id;
   END LOOP;
 END
@@ -1454,8 +1453,9 @@ BEGIN
   IF visited_at IS NULL OR visited_at > now() OR visited_at < o.done_at THEN
     RAISE EXCEPTION 'invalid visit time'
       USING ERRCODE = '22023',
-            DETAIL = format('visited_at = %s; the job was done at %s.',
-                            coalesce(visited_at::text, 'NULL'), o.done_at),
+            DETAIL = CASE WHEN visited_at IS NULL THEN 'visited_at is NULL.'
+                          WHEN visited_at > now() THEN 'visited_at lies in the future.'
+                          ELSE format('visited_at lies before order %s was done.', order_id) END,
             HINT = 'A visit happens after the job and not in the future.';
   END IF;
   FOREACH a IN ARRAY coalesce(answers, '{}') LOOP
@@ -1554,7 +1554,8 @@ BEGIN
     BEGIN
       IF reason IS NULL OR btrim(reason) = '' THEN
         RAISE EXCEPTION 'a suspension needs a reason'
-          USING ERRCODE = '22023', DETAIL = format('outlet %s.', outlet_id);
+          USING ERRCODE = '22023', DETAIL = format('outlet %s, reason %s.', outlet_id,
+                                                   coalesce(quote_literal(reason), 'NULL'));
       END IF;
       UPDATE showroom.outlet o
          SET suspended_reason = reason, suspended_at = coalesce(o.suspended_at, now())
@@ -1574,17 +1575,27 @@ BEGIN
     LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
     AS $f$
+    DECLARE
+      code text;
+      since timestamptz;
     BEGIN
       IF reason IS NULL OR btrim(reason) = '' THEN
         RAISE EXCEPTION 'lifting a suspension needs a reason'
-          USING ERRCODE = '22023', DETAIL = format('outlet %s.', outlet_id);
+          USING ERRCODE = '22023', DETAIL = format('outlet %s, reason %s.', outlet_id,
+                                                   coalesce(quote_literal(reason), 'NULL'));
+      END IF;
+      SELECT o.code, o.suspended_at INTO code, since FROM showroom.outlet o
+       WHERE o.id = outlet_id FOR UPDATE;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown outlet %', outlet_id
+          USING ERRCODE = 'SR201', DETAIL = format('There is no outlet with id %s.', outlet_id);
+      END IF;
+      IF since IS NULL THEN
+        RAISE EXCEPTION 'outlet % is not suspended', outlet_id
+          USING ERRCODE = 'SR206', DETAIL = format('Outlet %s (%s) is open for dispatch.', outlet_id, code);
       END IF;
       UPDATE showroom.outlet o SET suspended_reason = NULL, suspended_at = NULL
-       WHERE o.id = outlet_id AND o.suspended_at IS NOT NULL;
-      IF NOT FOUND THEN
-        RAISE EXCEPTION 'outlet % is not suspended', outlet_id
-          USING ERRCODE = 'SR206', DETAIL = format('Outlet %s is unknown or open for dispatch.', outlet_id);
-      END IF;
+       WHERE o.id = outlet_id;
     END
     $f$;
     COMMENT ON FUNCTION showroom.lift_suspension(bigint, text) IS
@@ -1699,7 +1710,7 @@ BEGIN
   IF c.state <> 'open' THEN
     RAISE EXCEPTION 'complaint % is already resolved', complaint_id
       USING ERRCODE = 'SR411',
-            DETAIL = format('Complaint %s is %s since %s.', complaint_id, c.state, c.resolved_at);
+            DETAIL = format('Complaint %s is %s: %s', complaint_id, c.state, c.resolution);
   END IF;
   UPDATE showroom.complaint x
      SET state = CASE WHEN upheld THEN 'upheld' ELSE 'rejected' END,

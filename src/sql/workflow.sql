@@ -219,7 +219,8 @@ CREATE TABLE showroom.service_order (
   state_changed_at timestamptz NOT NULL DEFAULT now(),
   result_code    text REFERENCES showroom.problem_code (code),
   outlet_id      bigint REFERENCES showroom.outlet (id),
-  previous_id    bigint REFERENCES showroom.service_order (id),
+  previous_id    bigint REFERENCES showroom.service_order (id)
+                   DEFERRABLE INITIALLY DEFERRED,
   done_at        timestamptz,
   created_at     timestamptz NOT NULL DEFAULT now(),
   created_by     name NOT NULL DEFAULT current_user,
@@ -280,10 +281,11 @@ CREATE TABLE showroom.service_transition (
                  CHECK (requires <@ ARRAY['result_code', 'note', 'outlet_id']),
   result_under text CHECK (result_under ~ '^(:kind|[a-z][a-z0-9_]*)(\.[a-z0-9_]+)*$'),
   enabled      boolean NOT NULL DEFAULT true,
-  changed_by   name NOT NULL DEFAULT current_user,
-  changed_at   timestamptz NOT NULL DEFAULT now(),
+  changed_by   name DEFAULT current_user,
+  changed_at   timestamptz DEFAULT now(),
   PRIMARY KEY (from_state, to_state, builtin),
-  CHECK (from_state <> to_state)
+  CHECK (from_state <> to_state),
+  CHECK (builtin OR (changed_by IS NOT NULL AND changed_at IS NOT NULL))
 );
 
 COMMENT ON TABLE showroom.service_transition IS
@@ -296,13 +298,17 @@ COMMENT ON COLUMN showroom.service_transition.roles IS 'group roles whose member
 COMMENT ON COLUMN showroom.service_transition.requires IS 'what the move needs: result_code, note, outlet_id';
 COMMENT ON COLUMN showroom.service_transition.result_under IS 'branch of problem codes the result code must lie in; :kind stands for the order''s service kind';
 COMMENT ON COLUMN showroom.service_transition.enabled IS 'false withdraws the move (an administrator''s row overriding a shipped one)';
-COMMENT ON COLUMN showroom.service_transition.changed_by IS 'role that last changed the row';
-COMMENT ON COLUMN showroom.service_transition.changed_at IS 'when the row last changed';
+COMMENT ON COLUMN showroom.service_transition.changed_by IS 'role that last changed the row (NULL for a shipped row)';
+COMMENT ON COLUMN showroom.service_transition.changed_at IS 'when the row last changed (NULL for a shipped row)';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.service_transition', 'WHERE NOT builtin');
 
 INSERT INTO showroom.service_transition
-  (from_state, to_state, builtin, label, roles, requires, result_under) VALUES
+  (from_state, to_state, builtin, label, roles, requires, result_under,
+   changed_by, changed_at)
+SELECT t.from_state, t.to_state, t.builtin, t.label, t.roles::name[], t.requires::text[],
+       t.result_under, NULL::name, NULL::timestamptz
+  FROM (VALUES
   ('requested', 'dispatched', true, 'dispatch', '{showroom_dispatcher}', '{outlet_id}', NULL),
   ('dispatched', 'accepted', true, 'accept', '{showroom_outlet}', '{}', NULL),
   ('dispatched', 'requested', true, 'refuse', '{showroom_outlet,showroom_dispatcher}',
@@ -320,7 +326,8 @@ INSERT INTO showroom.service_transition
   ('accepted', 'cancelled', true, 'cancel', '{showroom_clerk,showroom_dispatcher}',
    '{result_code}', 'cancel'),
   ('on_the_way', 'cancelled', true, 'cancel', '{showroom_clerk,showroom_dispatcher}',
-   '{result_code}', 'cancel');
+   '{result_code}', 'cancel')) AS t (from_state, to_state, builtin, label, roles, requires,
+                                    result_under);
 
 CREATE VIEW showroom.service_transitions AS
 SELECT t.from_state, t.to_state, t.label, t.roles, t.requires, t.result_under,

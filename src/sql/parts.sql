@@ -568,9 +568,10 @@ BEGIN
   IF day > showroom.business_date(now()) OR day < showroom.business_date(o.created_at) THEN
     RAISE EXCEPTION 'invalid day of use %', day
       USING ERRCODE = '22023',
-            DETAIL = format('used_on = %s; order %s was created on %s and today is %s.', day,
-                            order_id, showroom.business_date(o.created_at),
-                            showroom.business_date(now())),
+            DETAIL = CASE WHEN day > showroom.business_date(now())
+                          THEN format('used_on = %s lies in the future.', day)
+                          ELSE format('used_on = %s; order %s was created on %s.', day,
+                                      order_id, showroom.business_date(o.created_at)) END,
             HINT = 'A part is used between the order''s creation and today.';
   END IF;
   IF NOT (showroom.part_row(part_id)).active THEN

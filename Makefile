@@ -13,6 +13,7 @@ MODULE_big = showroom
 OBJS = \
 	src/showroom.o \
 	src/money.o \
+	src/settle.o \
 	src/tariff.o \
 	src/tariff_parse.o
 

@@ -58,6 +58,19 @@ SELECT 'January unchanged' AS "case", state, showroom.fen_to_yuan(total_fen) AS 
        (SELECT count(*) FROM showroom.statement_line WHERE statement_id = 1) AS lines
   FROM showroom.statement WHERE id = 1;
 
+-- Lines must name an existing statement and adjusted line (checked once
+-- per INSERT by trigger, in place of foreign keys); statements with lines
+-- are not deleted; runs need READ COMMITTED.
+SELECT 'line of no statement' AS "case", pg_temp.try($$INSERT INTO showroom.statement_line
+  (statement_id, component, source_id, amount_fen) VALUES (999, 'service_fee', 98, 100)$$);
+SELECT 'adjusting no line' AS "case", pg_temp.try($$INSERT INTO showroom.statement_line
+  (statement_id, component, source_id, amount_fen, adjusts_line_id) VALUES (2, 'adjustment', 999, 100, 999)$$);
+SELECT 'delete open statement with lines' AS "case", pg_temp.try($$DELETE FROM showroom.statement WHERE id = 2$$);
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT 'repeatable read' AS "case", pg_temp.try($$SELECT * FROM showroom.settle('2026-02-01')$$);
+COMMIT;
+SELECT 'lines now' AS "case", count(*) FROM showroom.statement_line;
+
 -- Lines of an open statement are never updated either.
 SELECT 'update open line' AS "case", pg_temp.try($$UPDATE showroom.statement_line SET amount_fen = 1 WHERE statement_id = 2$$);
 

@@ -12,10 +12,16 @@
  * parts used on it, the penalties (complaints, late completion, second
  * deliveries the outlet caused), and the COD it collected and remitted.
  *
- * Every component is written by one set-based INSERT ... SELECT with
- * ON CONFLICT DO NOTHING on the unique key (component, source_id): a
- * second run, or a run concurrent with this one, adds nothing twice, since
- * the later inserter waits for the earlier one's row and then skips it.
+ * Every component is written by one set-based INSERT ... SELECT of the
+ * source rows that have no line of that component yet.  Exactly once is
+ * guarded twice: the run locks the open statements it writes to (FOR
+ * UPDATE, in id order), so a concurrent run of the same statements waits
+ * for it and then, with the fresh snapshot each statement takes in READ
+ * COMMITTED, sees its lines and skips them; and the unique index on
+ * (component, source_id) refuses any duplicate that got past.  (ON
+ * CONFLICT DO NOTHING would do the same work at a measurably higher cost
+ * per line.)  Runs therefore require READ COMMITTED: under a transaction
+ * snapshot a waiting run could not see the lines it waited for.
  * Work is done by the executor, so memory does not grow with the number
  * of orders; this file only sequences the statements, which are prepared
  * once per backend and kept (SPI_keepplan).  Each call's own allocations
@@ -32,6 +38,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "access/xact.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -41,7 +48,7 @@
 typedef enum SettleStep
 {
 	STEP_OPEN_STATEMENTS,		/* insert missing statements of the month */
-	STEP_LOCK_STATEMENTS,		/* FOR SHARE on the open ones */
+	STEP_LOCK_STATEMENTS,		/* FOR UPDATE on the open ones */
 	STEP_START_RUN,				/* settlement_run row, returns its id */
 	STEP_SERVICE_FEE,
 	STEP_UNPRICED,				/* completed orders with no fee rule */
@@ -73,9 +80,10 @@ typedef enum SettleStep
 	" (statement_id, component, source_id, service_order_id, amount_fen," \
 	" distance_m, note, run_id) "
 
-#define ONCE \
-	" ON CONFLICT (component, source_id) WHERE component <> 'adjustment'" \
-	" DO NOTHING"
+/* Not yet settled: no line of this component for this source row. */
+#define ONCE(component, source) \
+	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l" \
+	" WHERE l.component = '" component "' AND l.source_id = " source ")"
 
 static const char *const settle_sql[STEP_COUNT] = {
 	[STEP_OPEN_STATEMENTS] =
@@ -89,7 +97,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id FROM showroom.statement st"
 	" WHERE st.period = $1 AND st.state = 'open'"
 	" AND ($2::bigint IS NULL OR st.outlet_id = $2)"
-	" ORDER BY st.id FOR SHARE",
+	" ORDER BY st.id FOR UPDATE",
 
 	[STEP_START_RUN] =
 	"INSERT INTO showroom.settlement_run (period, outlet_id)"
@@ -111,12 +119,12 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" ON f.kind = so.kind AND f.category = so.category"
 	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
 	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date"
-	" CROSS JOIN LATERAL (SELECT ST_Distance("
-	" geography(coalesce(dc.location, o.base)),"
-	" geography(so.point)) AS m) d"
+	" CROSS JOIN LATERAL (SELECT ST_DistanceSpheroid("
+	" coalesce(dc.location, o.base), so.point,"
+	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m) d"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE,
+	ONCE("service_fee", "so.id"),
 
 	[STEP_UNPRICED] =
 	"SELECT count(*), min(so.id) FROM showroom.service_order so"
@@ -124,8 +132,11 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l"
-	" WHERE l.component = 'service_fee' AND l.source_id = so.id)",
+	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" WHERE f.kind = so.kind AND f.category = so.category"
+	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date)"
+	ONCE("service_fee", "so.id"),
 
 	[STEP_PARTS] =
 	INSERT_LINE
@@ -137,7 +148,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE,
+	ONCE("parts", "pu.id"),
 
 	[STEP_COMPLAINT] =
 	INSERT_LINE
@@ -149,7 +160,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE c.created_at < $4"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE,
+	ONCE("complaint_penalty", "c.id"),
 
 	[STEP_LATE] =
 	INSERT_LINE
@@ -163,7 +174,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND so.completed_at > so.created_at"
 	" + make_interval(hours => k.due_hours)"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE,
+	ONCE("late_penalty", "so.id"),
 
 	[STEP_SECOND_DELIVERY] =
 	INSERT_LINE
@@ -176,7 +187,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
 	" AND so.state <> 'cancelled' AND so.created_at < $4"
 	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
-	ONCE,
+	ONCE("second_delivery_penalty", "so.id"),
 
 	[STEP_COD_COLLECTED] =
 	INSERT_LINE
@@ -187,7 +198,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE c.collected_at < $4"
 	" AND ($2::bigint IS NULL OR c.outlet_id = $2)"
-	ONCE,
+	ONCE("cod_collected", "c.id"),
 
 	[STEP_COD_REMITTED] =
 	INSERT_LINE
@@ -198,7 +209,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE r.remitted_at < $4"
 	" AND ($2::bigint IS NULL OR r.outlet_id = $2)"
-	ONCE,
+	ONCE("cod_remitted", "r.id"),
 
 	[STEP_FINISH_RUN] =
 	"UPDATE showroom.settlement_run SET lines_added = $6 WHERE id = $3",
@@ -337,6 +348,12 @@ settle(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("settlement period must not be null")));
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("settlement runs must be in a READ COMMITTED transaction"),
+				 errdetail("A run waits for concurrent runs of the same statements and must then see their lines."),
+				 errhint("Run showroom.settle() outside REPEATABLE READ and SERIALIZABLE transactions.")));
 	InitMaterializedSRF(fcinfo, 0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)

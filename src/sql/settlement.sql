@@ -423,9 +423,14 @@ COMMENT ON COLUMN showroom.settlement_run.lines_added IS 'lines the run wrote';
 SELECT pg_catalog.pg_extension_config_dump('showroom.settlement_run', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.settlement_run_id_seq', '');
 
+-- Lines carry no foreign keys: a per-row referential check costs more than
+-- the insert itself on a run of a million orders.  The statement-level
+-- insert trigger below checks, once per INSERT, that every line's
+-- statement exists and is open and that every adjusted line exists, and
+-- statement_guard refuses to delete a statement that has lines.
 CREATE TABLE showroom.statement_line (
   id             bigserial PRIMARY KEY,
-  statement_id   bigint NOT NULL REFERENCES showroom.statement (id),
+  statement_id   bigint NOT NULL,
   component      text NOT NULL CHECK (component IN
                    ('service_fee', 'parts', 'complaint_penalty', 'late_penalty',
                     'second_delivery_penalty', 'cod_collected', 'cod_remitted',
@@ -435,7 +440,7 @@ CREATE TABLE showroom.statement_line (
   amount_fen     bigint NOT NULL,
   distance_m     integer,
   note           text,
-  adjusts_line_id bigint REFERENCES showroom.statement_line (id),
+  adjusts_line_id bigint,
   run_id         bigint,
   created_at     timestamptz NOT NULL DEFAULT now(),
   CHECK ((component = 'adjustment') = (adjusts_line_id IS NOT NULL))
@@ -481,6 +486,11 @@ BEGIN
     IF EXISTS (SELECT 1 FROM showroom.statement WHERE state = 'closed') THEN
       RAISE EXCEPTION 'closed statements cannot be truncated' USING ERRCODE = 'SR503';
     END IF;
+    IF EXISTS (SELECT 1 FROM showroom.statement_line) THEN
+      RAISE EXCEPTION 'statements with lines cannot be truncated'
+        USING ERRCODE = 'foreign_key_violation',
+              HINT = 'Truncate showroom.statement_line first.';
+    END IF;
     RETURN NULL;
   END IF;
   IF OLD.state = 'closed' THEN
@@ -491,6 +501,11 @@ BEGIN
             HINT = 'Record a correction with showroom.adjust_line(); it goes to the next open period.';
   END IF;
   IF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM showroom.statement_line l WHERE l.statement_id = OLD.id) THEN
+      RAISE EXCEPTION 'statement % has lines', OLD.id
+        USING ERRCODE = 'foreign_key_violation',
+              DETAIL = 'A statement with lines is never deleted.';
+    END IF;
     RETURN OLD;
   END IF;
   IF NEW.id <> OLD.id OR NEW.outlet_id <> OLD.outlet_id OR NEW.period <> OLD.period THEN
@@ -501,7 +516,7 @@ END
 $$;
 
 COMMENT ON FUNCTION showroom.statement_guard() IS
-  'trigger: refuse changing, deleting or truncating closed statements';
+  'trigger: refuse changing, deleting or truncating closed statements, and deleting statements with lines';
 
 CREATE TRIGGER statement_guard BEFORE UPDATE OR DELETE ON showroom.statement
   FOR EACH ROW EXECUTE FUNCTION showroom.statement_guard();
@@ -515,9 +530,27 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   closed_id bigint;
+  missing bigint;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    -- Statement level, over the inserted rows: one check per statement.
+    -- Statement level, over the inserted rows: the referential checks the
+    -- table does not declare, then one state check per statement.
+    SELECT n.statement_id INTO missing
+      FROM (SELECT DISTINCT statement_id FROM new_lines) n
+     WHERE NOT EXISTS (SELECT 1 FROM showroom.statement s WHERE s.id = n.statement_id)
+     LIMIT 1;
+    IF missing IS NULL THEN
+      SELECT n.adjusts_line_id INTO missing
+        FROM new_lines n
+       WHERE n.adjusts_line_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l WHERE l.id = n.adjusts_line_id)
+       LIMIT 1;
+    END IF;
+    IF missing IS NOT NULL THEN
+      RAISE EXCEPTION 'statement line refers to a missing statement or line'
+        USING ERRCODE = 'foreign_key_violation',
+              DETAIL = format('No statement or line %s.', missing);
+    END IF;
     SELECT s.id INTO closed_id FROM showroom.statement s
      WHERE s.state = 'closed'
        AND s.id IN (SELECT DISTINCT n.statement_id FROM new_lines n)
@@ -544,7 +577,7 @@ END
 $$;
 
 COMMENT ON FUNCTION showroom.statement_line_guard() IS
-  'trigger: lines are never updated, and closed statements gain or lose no line';
+  'trigger: lines refer to existing statements and lines, are never updated, and closed statements gain or lose no line';
 
 CREATE TRIGGER statement_line_guard_row BEFORE UPDATE OR DELETE ON showroom.statement_line
   FOR EACH ROW EXECUTE FUNCTION showroom.statement_line_guard();

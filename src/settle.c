@@ -12,16 +12,14 @@
  * parts used on it, the penalties (complaints, late completion, second
  * deliveries the outlet caused), and the COD it collected and remitted.
  *
- * Every component is written by one set-based INSERT ... SELECT of the
- * source rows that have no line of that component yet.  Exactly once is
- * guarded twice: the run locks the open statements it writes to (FOR
- * UPDATE, in id order), so a concurrent run of the same statements waits
- * for it and then, with the fresh snapshot each statement takes in READ
- * COMMITTED, sees its lines and skips them; and the unique index on
- * (component, source_id) refuses any duplicate that got past.  (ON
- * CONFLICT DO NOTHING would do the same work at a measurably higher cost
- * per line.)  Runs therefore require READ COMMITTED: under a transaction
- * snapshot a waiting run could not see the lines it waited for.
+ * Every component is written by one set-based INSERT ... SELECT with
+ * ON CONFLICT DO NOTHING on the unique key (component, source_id), so a
+ * source row already settled is skipped.  The run also locks the open
+ * statements it writes to (FOR UPDATE, in id order): a concurrent run of
+ * the same statements waits for it, and closing waits for the run.  Runs
+ * require READ COMMITTED, so that a run that waited sees, with the fresh
+ * snapshot each statement takes, what the other run wrote, instead of
+ * failing with a serialization error.
  * Work is done by the executor, so memory does not grow with the number
  * of orders; this file only sequences the statements, which are prepared
  * once per backend and kept (SPI_keepplan).  Each call's own allocations
@@ -35,10 +33,10 @@
  */
 #include "showroom.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "access/xact.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -47,6 +45,7 @@
 /* The statements of a run, in the order they run. */
 typedef enum SettleStep
 {
+	STEP_CONTEXT,				/* the month, its end, zone, penalties */
 	STEP_OPEN_STATEMENTS,		/* insert missing statements of the month */
 	STEP_LOCK_STATEMENTS,		/* FOR UPDATE on the open ones */
 	STEP_START_RUN,				/* settlement_run row, returns its id */
@@ -80,12 +79,22 @@ typedef enum SettleStep
 	" (statement_id, component, source_id, service_order_id, amount_fen," \
 	" distance_m, note, run_id) "
 
-/* Not yet settled: no line of this component for this source row. */
-#define ONCE(component, source) \
-	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l" \
-	" WHERE l.component = '" component "' AND l.source_id = " source ")"
+/* A line already written for the same component and source is skipped. */
+#define ONCE \
+	" ON CONFLICT (component, source_id) WHERE component <> 'adjustment'" \
+	" DO NOTHING"
 
 static const char *const settle_sql[STEP_COUNT] = {
+	[STEP_CONTEXT] =
+	"SELECT m, (m + interval '1 month') AT TIME ZONE z, z,"
+	" EXISTS (SELECT 1 FROM showroom.outlet WHERE id = $2),"
+	" showroom.setting_value('settlement.complaint_penalty_fen')::bigint,"
+	" showroom.setting_value('settlement.late_penalty_fen')::bigint,"
+	" showroom.setting_value('settlement.second_delivery_penalty_fen')"
+	"::bigint"
+	" FROM (SELECT date_trunc('month', $1::timestamp) AS m,"
+	" showroom.setting_value('business_time_zone') AS z) AS c",
+
 	[STEP_OPEN_STATEMENTS] =
 	"INSERT INTO showroom.statement (outlet_id, period)"
 	" SELECT o.id, $1 FROM showroom.outlet o"
@@ -124,7 +133,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m) d"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE("service_fee", "so.id"),
+	ONCE,
 
 	[STEP_UNPRICED] =
 	"SELECT count(*), min(so.id) FROM showroom.service_order so"
@@ -135,8 +144,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
 	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
 	" WHERE f.kind = so.kind AND f.category = so.category"
-	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date)"
-	ONCE("service_fee", "so.id"),
+	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date)",
 
 	[STEP_PARTS] =
 	INSERT_LINE
@@ -148,7 +156,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE("parts", "pu.id"),
+	ONCE,
 
 	[STEP_COMPLAINT] =
 	INSERT_LINE
@@ -160,7 +168,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE c.created_at < $4"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE("complaint_penalty", "c.id"),
+	ONCE,
 
 	[STEP_LATE] =
 	INSERT_LINE
@@ -174,7 +182,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND so.completed_at > so.created_at"
 	" + make_interval(hours => k.due_hours)"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE("late_penalty", "so.id"),
+	ONCE,
 
 	[STEP_SECOND_DELIVERY] =
 	INSERT_LINE
@@ -187,7 +195,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
 	" AND so.state <> 'cancelled' AND so.created_at < $4"
 	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
-	ONCE("second_delivery_penalty", "so.id"),
+	ONCE,
 
 	[STEP_COD_COLLECTED] =
 	INSERT_LINE
@@ -198,7 +206,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE c.collected_at < $4"
 	" AND ($2::bigint IS NULL OR c.outlet_id = $2)"
-	ONCE("cod_collected", "c.id"),
+	ONCE,
 
 	[STEP_COD_REMITTED] =
 	INSERT_LINE
@@ -209,7 +217,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND st.period = $1 AND st.state = 'open'"
 	" WHERE r.remitted_at < $4"
 	" AND ($2::bigint IS NULL OR r.outlet_id = $2)"
-	ONCE("cod_remitted", "r.id"),
+	ONCE,
 
 	[STEP_FINISH_RUN] =
 	"UPDATE showroom.settlement_run SET lines_added = $6 WHERE id = $3",
@@ -225,11 +233,11 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" GROUP BY st.outlet_id, st.id ORDER BY st.outlet_id",
 };
 
-/* The penalty setting of each penalty step, NULL for the others. */
-static const char *const settle_penalty[STEP_COUNT] = {
-	[STEP_COMPLAINT] = "settlement.complaint_penalty_fen",
-	[STEP_LATE] = "settlement.late_penalty_fen",
-	[STEP_SECOND_DELIVERY] = "settlement.second_delivery_penalty_fen",
+/* The STEP_CONTEXT column holding each penalty step's amount, else 0. */
+static const int settle_penalty[STEP_COUNT] = {
+	[STEP_COMPLAINT] = 5,
+	[STEP_LATE] = 6,
+	[STEP_SECOND_DELIVERY] = 7,
 };
 
 /* Prepared once per backend, kept across calls. */
@@ -263,23 +271,6 @@ settle_prepare(void)
 }
 
 /*
- * settle_scalar
- *		Run a one-row, one-column query given as text with one text argument
- *		and return its value; used for the settings and the period's end.
- */
-static Datum
-settle_scalar(const char *sql, Oid argtype, Datum arg, bool *isnull)
-{
-	int			rc;
-
-	rc = SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "settlement query returned no row: %s", sql);
-	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-						 isnull);
-}
-
-/*
  * settle_run_step
  *		Execute one prepared step with the shared arguments; returns the
  *		number of rows it processed.
@@ -299,28 +290,30 @@ settle_run_step(SettleStep step, Datum *values, const char *nulls,
 
 /*
  * settle_unpriced
- *		Tell the user about completed orders the run could not price (no fee
- *		rule for their kind, category and date): they stay unsettled, and a
- *		later run settles them once a rule exists.
+ *		Tell the user about completed orders in the run's scope that have no
+ *		fee rule in force for their kind, category and completion date: the
+ *		run leaves them unsettled, and a later run settles them once a rule
+ *		exists.
  */
 static void
 settle_unpriced(Datum *values, const char *nulls)
 {
 	bool		isnull;
 	int64		n;
+	int64		first;
 
 	settle_run_step(STEP_UNPRICED, values, nulls, SPI_OK_SELECT);
 	n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 									SPI_tuptable->tupdesc, 1, &isnull));
+	first = n > 0 ? DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 2,
+												&isnull)) : 0;
 	if (n > 0)
 		ereport(NOTICE,
 				(errcode(ERRCODE_SR_NO_FEE_RULE),
-				 errmsg("%lld completed service orders have no fee rule and were not settled",
+				 errmsg("%lld completed service orders have no fee rule in force and are not settled",
 						(long long) n),
-				 errdetail("The first is service order %lld.",
-						   (long long) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-																   SPI_tuptable->tupdesc,
-																   2, &isnull))),
+				 errdetail("The first is service order %lld.", (long long) first),
 				 errhint("Add a fee rule with showroom.add_fee_rule(); the next run settles them.")));
 	SPI_freetuptable(SPI_tuptable);
 }
@@ -338,7 +331,7 @@ settle(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[SETTLE_NARGS];
 	char		nulls[SETTLE_NARGS + 1] = "      ";
-	Datum		tz;
+	Datum		context[7];
 	bool		isnull;
 	uint64		added = 0;
 	uint64		i;
@@ -360,35 +353,32 @@ settle(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	settle_prepare();
 
-	/* The month and its end, midnight in the business time zone. */
-	values[0] = settle_scalar("SELECT date_trunc('month', $1)::date",
-							  DATEOID, PG_GETARG_DATUM(0), &isnull);
-	tz = settle_scalar("SELECT showroom.setting_value($1)", TEXTOID,
-					   CStringGetTextDatum("business_time_zone"), &isnull);
-	tz = PointerGetDatum(PG_DETOAST_DATUM_COPY(tz));
-	values[3] = settle_scalar("SELECT (($1 + interval '1 month')::timestamp"
-							  " AT TIME ZONE showroom.setting_value("
-							  "'business_time_zone'))",
-							  DATEOID, values[0], &isnull);
-	values[4] = tz;
+	/*
+	 * The month and its end (midnight in the business time zone), the zone,
+	 * whether the outlet asked for exists, and the penalties.  SPI keeps
+	 * each result until SPI_finish, so these Datums stay valid.
+	 */
+	values[0] = PG_GETARG_DATUM(0);
 	values[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
 	nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
-	values[2] = (Datum) 0;
-	nulls[2] = 'n';
-	values[5] = (Datum) 0;
-	nulls[5] = 'n';
+	values[2] = values[3] = values[4] = values[5] = (Datum) 0;
+	nulls[2] = nulls[3] = nulls[4] = nulls[5] = 'n';
+	settle_run_step(STEP_CONTEXT, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < lengthof(context); i++)
+		context[i] = SPI_getbinval(SPI_tuptable->vals[0],
+								   SPI_tuptable->tupdesc, (int) i + 1,
+								   &isnull);
+	values[0] = DirectFunctionCall1(timestamp_date, context[0]);
+	values[3] = context[1];
+	values[4] = context[2];
+	nulls[3] = nulls[4] = ' ';
 
 	/* One outlet asked for: it must exist, and its month must be open. */
-	if (!PG_ARGISNULL(1))
-	{
-		if (!DatumGetBool(settle_scalar("SELECT EXISTS (SELECT 1 FROM"
-										" showroom.outlet WHERE id = $1)",
-										INT8OID, values[1], &isnull)))
-			ereport(ERROR,
-					(errcode(ERRCODE_SR_UNKNOWN_OUTLET),
-					 errmsg("unknown outlet %lld",
-							(long long) DatumGetInt64(values[1]))));
-	}
+	if (!PG_ARGISNULL(1) && !DatumGetBool(context[3]))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_UNKNOWN_OUTLET),
+				 errmsg("unknown outlet %lld",
+						(long long) DatumGetInt64(values[1]))));
 
 	/* Open the month's statements and keep them from being closed. */
 	settle_run_step(STEP_OPEN_STATEMENTS, values, nulls, SPI_OK_INSERT);
@@ -417,12 +407,9 @@ settle(PG_FUNCTION_ARGS)
 			settle_unpriced(values, nulls);
 			continue;
 		}
-		if (settle_penalty[step] != NULL)
+		if (settle_penalty[step] != 0)
 		{
-			values[5] = settle_scalar("SELECT showroom.setting_value($1)::bigint",
-									  TEXTOID,
-									  CStringGetTextDatum(settle_penalty[step]),
-									  &isnull);
+			values[5] = context[settle_penalty[step] - 1];
 			nulls[5] = ' ';
 		}
 		added += settle_run_step(step, values, nulls, SPI_OK_INSERT);

@@ -3,7 +3,7 @@
  * settle.c
  *	  Settlement runs: write each outlet's statement lines for a month.
  *
- * showroom.settle(period, outlet_id) opens the statements of the month
+ * showroom.settle(period, outlet) opens the statements of the month
  * (one per outlet, or the one outlet asked for), locks the open ones
  * against closing, and then adds one line per component that is due and
  * not yet settled: the service fee of each completed order (tariff of its
@@ -20,6 +20,7 @@
  * require READ COMMITTED, so that a run that waited sees, with the fresh
  * snapshot each statement takes, what the other run wrote, instead of
  * failing with a serialization error.
+ *
  * Work is done by the executor, so memory does not grow with the number
  * of orders; this file only sequences the statements, which are prepared
  * once per backend and kept (SPI_keepplan).  Each call's own allocations

@@ -12,7 +12,11 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 MODULE_big = showroom
 OBJS = \
 	src/showroom.o \
-	src/stock.o
+	src/stock.o \
+	src/money.o \
+	src/settle.o \
+	src/tariff.o \
+	src/tariff_parse.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to

@@ -1,0 +1,438 @@
+/*-------------------------------------------------------------------------
+ *
+ * settle.c
+ *	  Settlement runs: write each outlet's statement lines for a month.
+ *
+ * showroom.settle(period, outlet) opens the statements of the month
+ * (one per outlet, or the one outlet asked for), locks the open ones
+ * against closing, and then adds one line per component that is due and
+ * not yet settled: the service fee of each completed order (tariff of its
+ * kind and category on its completion date, by the spheroid distance from
+ * the outlet's base, or the DC for deliveries, to the order's point), the
+ * parts used on it, the penalties (complaints, late completion, second
+ * deliveries the outlet caused), and the COD it collected and remitted.
+ *
+ * Every component is written by one set-based INSERT ... SELECT with
+ * ON CONFLICT DO NOTHING on the unique key (component, source_id), so a
+ * source row already settled is skipped.  The run also locks the open
+ * statements it writes to (FOR UPDATE, in id order): a concurrent run of
+ * the same statements waits for it, and closing waits for the run.  Runs
+ * require READ COMMITTED, so that a run that waited sees, with the fresh
+ * snapshot each statement takes, what the other run wrote, instead of
+ * failing with a serialization error.
+ *
+ * Work is done by the executor, so memory does not grow with the number
+ * of orders; this file only sequences the statements, which are prepared
+ * once per backend and kept (SPI_keepplan).  Each call's own allocations
+ * live in the SPI procedure context, freed at SPI_finish.
+ *
+ * Sources are due up to the end of the period, not from its start: a row
+ * that was missed by an earlier month (a completion recorded late) is
+ * picked up by the next open one instead of being lost.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "showroom.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/tuplestore.h"
+
+/* The statements of a run, in the order they run. */
+typedef enum SettleStep
+{
+	STEP_CONTEXT,				/* the month, its end, zone, penalties */
+	STEP_OPEN_STATEMENTS,		/* insert missing statements of the month */
+	STEP_LOCK_STATEMENTS,		/* FOR UPDATE on the open ones */
+	STEP_START_RUN,				/* settlement_run row, returns its id */
+	STEP_SERVICE_FEE,
+	STEP_UNPRICED,				/* completed orders with no fee rule */
+	STEP_PARTS,
+	STEP_COMPLAINT,
+	STEP_LATE,
+	STEP_SECOND_DELIVERY,
+	STEP_COD_COLLECTED,
+	STEP_COD_REMITTED,
+	STEP_FINISH_RUN,			/* lines_added of the run */
+	STEP_RESULT,				/* one row per statement of the run */
+	STEP_COUNT
+} SettleStep;
+
+/*
+ * Every statement takes the same parameters, so that they share one
+ * argument array: $1 period (date, first of month), $2 outlet id or NULL,
+ * $3 run id, $4 end of the period (timestamptz), $5 business time zone,
+ * $6 the penalty of the step (fen) or the lines added.
+ */
+#define SETTLE_NARGS 6
+
+#define DONE_SO \
+	" so.state IN ('done', 'return_visit', 'closed')" \
+	" AND so.completed_at < $4"
+
+#define INSERT_LINE \
+	"INSERT INTO showroom.statement_line" \
+	" (statement_id, component, source_id, service_order_id, amount_fen," \
+	" distance_m, note, run_id) "
+
+/* A line already written for the same component and source is skipped. */
+#define ONCE \
+	" ON CONFLICT (component, source_id) WHERE component <> 'adjustment'" \
+	" DO NOTHING"
+
+static const char *const settle_sql[STEP_COUNT] = {
+	[STEP_CONTEXT] =
+	"SELECT m, (m + interval '1 month') AT TIME ZONE z, z,"
+	" EXISTS (SELECT 1 FROM showroom.outlet WHERE id = $2),"
+	" showroom.setting_value('settlement.complaint_penalty_fen')::bigint,"
+	" showroom.setting_value('settlement.late_penalty_fen')::bigint,"
+	" showroom.setting_value('settlement.second_delivery_penalty_fen')"
+	"::bigint"
+	" FROM (SELECT date_trunc('month', $1::timestamp) AS m,"
+	" showroom.setting_value('business_time_zone') AS z) AS c",
+
+	[STEP_OPEN_STATEMENTS] =
+	"INSERT INTO showroom.statement (outlet_id, period)"
+	" SELECT o.id, $1 FROM showroom.outlet o"
+	" WHERE $2::bigint IS NULL OR o.id = $2"
+	" ORDER BY o.id"
+	" ON CONFLICT (outlet_id, period) DO NOTHING",
+
+	[STEP_LOCK_STATEMENTS] =
+	"SELECT st.id FROM showroom.statement st"
+	" WHERE st.period = $1 AND st.state = 'open'"
+	" AND ($2::bigint IS NULL OR st.outlet_id = $2)"
+	" ORDER BY st.id FOR UPDATE",
+
+	[STEP_START_RUN] =
+	"INSERT INTO showroom.settlement_run (period, outlet_id)"
+	" VALUES ($1, $2) RETURNING id",
+
+	[STEP_SERVICE_FEE] =
+	INSERT_LINE
+	"SELECT st.id, 'service_fee', so.id, so.id,"
+	" showroom.tariff_fee(r.tariff, d.m), round(d.m)::integer,"
+	" so.kind || '/' || so.category, $3"
+	" FROM showroom.service_order so"
+	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN showroom.outlet o ON o.id = so.outlet_id"
+	" LEFT JOIN showroom.sales_order sa"
+	" ON so.kind = 'delivery' AND sa.id = so.sales_order_id"
+	" LEFT JOIN showroom.dc ON dc.id = sa.dc_id"
+	" JOIN showroom.fee_schedule f"
+	" ON f.kind = so.kind AND f.category = so.category"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date"
+	" CROSS JOIN LATERAL (SELECT ST_DistanceSpheroid("
+	" coalesce(dc.location, o.base), so.point,"
+	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m) d"
+	" WHERE" DONE_SO
+	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
+	ONCE,
+
+	[STEP_UNPRICED] =
+	"SELECT count(*), min(so.id) FROM showroom.service_order so"
+	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE" DONE_SO
+	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
+	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" WHERE f.kind = so.kind AND f.category = so.category"
+	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date)",
+
+	[STEP_PARTS] =
+	INSERT_LINE
+	"SELECT st.id, 'parts', pu.id, so.id, pu.amount_fen, NULL,"
+	" CASE WHEN pu.warranty THEN 'under warranty' END, $3"
+	" FROM showroom.part_use pu"
+	" JOIN showroom.service_order so ON so.id = pu.service_order_id"
+	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE" DONE_SO
+	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
+	ONCE,
+
+	[STEP_COMPLAINT] =
+	INSERT_LINE
+	"SELECT st.id, 'complaint_penalty', c.id, so.id, -$6::bigint, NULL,"
+	" NULL, $3"
+	" FROM showroom.complaint c"
+	" JOIN showroom.service_order so ON so.id = c.service_order_id"
+	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE c.created_at < $4"
+	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
+	ONCE,
+
+	[STEP_LATE] =
+	INSERT_LINE
+	"SELECT st.id, 'late_penalty', so.id, so.id, -$6::bigint, NULL,"
+	" NULL, $3"
+	" FROM showroom.service_order so"
+	" JOIN showroom.service_kind k ON k.code = so.kind"
+	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE" DONE_SO
+	" AND so.completed_at > so.created_at"
+	" + make_interval(hours => k.due_hours)"
+	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
+	ONCE,
+
+	[STEP_SECOND_DELIVERY] =
+	INSERT_LINE
+	"SELECT st.id, 'second_delivery_penalty', so.id, p.id, -$6::bigint,"
+	" NULL, NULL, $3"
+	" FROM showroom.service_order so"
+	" JOIN showroom.service_order p ON p.id = so.previous_id"
+	" JOIN showroom.statement st ON st.outlet_id = p.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
+	" AND so.state <> 'cancelled' AND so.created_at < $4"
+	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
+	ONCE,
+
+	[STEP_COD_COLLECTED] =
+	INSERT_LINE
+	"SELECT st.id, 'cod_collected', c.id, NULL, -c.amount_fen, NULL,"
+	" c.method, $3"
+	" FROM showroom.cod_collection c"
+	" JOIN showroom.statement st ON st.outlet_id = c.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE c.collected_at < $4"
+	" AND ($2::bigint IS NULL OR c.outlet_id = $2)"
+	ONCE,
+
+	[STEP_COD_REMITTED] =
+	INSERT_LINE
+	"SELECT st.id, 'cod_remitted', r.id, NULL, r.amount_fen, NULL,"
+	" r.reference, $3"
+	" FROM showroom.cod_remittance r"
+	" JOIN showroom.statement st ON st.outlet_id = r.outlet_id"
+	" AND st.period = $1 AND st.state = 'open'"
+	" WHERE r.remitted_at < $4"
+	" AND ($2::bigint IS NULL OR r.outlet_id = $2)"
+	ONCE,
+
+	[STEP_FINISH_RUN] =
+	"UPDATE showroom.settlement_run SET lines_added = $6 WHERE id = $3",
+
+	[STEP_RESULT] =
+	"SELECT st.outlet_id, st.id,"
+	" count(l.id) FILTER (WHERE l.run_id = $3),"
+	" showroom.fen_to_yuan(coalesce(sum(l.amount_fen), 0)::bigint)"
+	" FROM showroom.statement st"
+	" LEFT JOIN showroom.statement_line l ON l.statement_id = st.id"
+	" WHERE st.period = $1 AND st.state = 'open'"
+	" AND ($2::bigint IS NULL OR st.outlet_id = $2)"
+	" GROUP BY st.outlet_id, st.id ORDER BY st.outlet_id",
+};
+
+/* The STEP_CONTEXT column holding each penalty step's amount, else 0. */
+static const int settle_penalty[STEP_COUNT] = {
+	[STEP_COMPLAINT] = 5,
+	[STEP_LATE] = 6,
+	[STEP_SECOND_DELIVERY] = 7,
+};
+
+/* Prepared once per backend, kept across calls. */
+static SPIPlanPtr settle_plans[STEP_COUNT];
+
+/*
+ * settle_prepare
+ *		Prepare and keep the plans of every step, on the first call of the
+ *		backend.
+ */
+static void
+settle_prepare(void)
+{
+	Oid			types[SETTLE_NARGS] = {DATEOID, INT8OID, INT8OID,
+	TIMESTAMPTZOID, TEXTOID, INT8OID};
+	int			i;
+
+	for (i = 0; i < STEP_COUNT; i++)
+	{
+		SPIPlanPtr	plan;
+
+		if (settle_plans[i] != NULL)
+			continue;
+		plan = SPI_prepare(settle_sql[i], SETTLE_NARGS, types);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare settlement step %d: %s", i,
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		settle_plans[i] = plan;
+	}
+}
+
+/*
+ * settle_run_step
+ *		Execute one prepared step with the shared arguments; returns the
+ *		number of rows it processed.
+ */
+static uint64
+settle_run_step(SettleStep step, Datum *values, const char *nulls,
+				int expected)
+{
+	int			rc;
+
+	rc = SPI_execute_plan(settle_plans[step], values, nulls, false, 0);
+	if (rc != expected)
+		elog(ERROR, "settlement step %d failed: %s", (int) step,
+			 SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
+ * settle_unpriced
+ *		Tell the user about completed orders in the run's scope that have no
+ *		fee rule in force for their kind, category and completion date: the
+ *		run leaves them unsettled, and a later run settles them once a rule
+ *		exists.
+ */
+static void
+settle_unpriced(Datum *values, const char *nulls)
+{
+	bool		isnull;
+	int64		n;
+	int64		first;
+
+	settle_run_step(STEP_UNPRICED, values, nulls, SPI_OK_SELECT);
+	n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &isnull));
+	first = n > 0 ? DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 2,
+												&isnull)) : 0;
+	if (n > 0)
+		ereport(NOTICE,
+				(errcode(ERRCODE_SR_NO_FEE_RULE),
+				 errmsg("%lld completed service orders have no fee rule in force and are not settled",
+						(long long) n),
+				 errdetail("The first is service order %lld.", (long long) first),
+				 errhint("Add a fee rule with showroom.add_fee_rule(); the next run settles them.")));
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * settle
+ *		SQL: showroom.settle(period date, outlet_id bigint DEFAULT NULL)
+ *		returns (outlet_id, statement_id, lines_added, total) for each open
+ *		statement of the month settled.  period may be any day of the month.
+ */
+PG_FUNCTION_INFO_V1(settle);
+Datum
+settle(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[SETTLE_NARGS];
+	char		nulls[SETTLE_NARGS + 1] = "      ";
+	Datum		context[7];
+	bool		isnull;
+	uint64		added = 0;
+	uint64		i;
+	int			step;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("settlement period must not be null")));
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("settlement runs must be in a READ COMMITTED transaction"),
+				 errdetail("A run waits for concurrent runs of the same statements and must then see their lines."),
+				 errhint("Run showroom.settle() outside REPEATABLE READ and SERIALIZABLE transactions.")));
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	settle_prepare();
+
+	/*
+	 * The month and its end (midnight in the business time zone), the zone,
+	 * whether the outlet asked for exists, and the penalties.  SPI keeps
+	 * each result until SPI_finish, so these Datums stay valid.
+	 */
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
+	nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
+	values[2] = values[3] = values[4] = values[5] = (Datum) 0;
+	nulls[2] = nulls[3] = nulls[4] = nulls[5] = 'n';
+	settle_run_step(STEP_CONTEXT, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < lengthof(context); i++)
+		context[i] = SPI_getbinval(SPI_tuptable->vals[0],
+								   SPI_tuptable->tupdesc, (int) i + 1,
+								   &isnull);
+	values[0] = DirectFunctionCall1(timestamp_date, context[0]);
+	values[3] = context[1];
+	values[4] = context[2];
+	nulls[3] = nulls[4] = ' ';
+
+	/* One outlet asked for: it must exist, and its month must be open. */
+	if (!PG_ARGISNULL(1) && !DatumGetBool(context[3]))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_UNKNOWN_OUTLET),
+				 errmsg("unknown outlet %lld",
+						(long long) DatumGetInt64(values[1]))));
+
+	/* Open the month's statements and keep them from being closed. */
+	settle_run_step(STEP_OPEN_STATEMENTS, values, nulls, SPI_OK_INSERT);
+	if (settle_run_step(STEP_LOCK_STATEMENTS, values, nulls,
+						SPI_OK_SELECT) == 0 && !PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_PERIOD_CLOSED),
+				 errmsg("settlement period is closed for outlet %lld",
+						(long long) DatumGetInt64(values[1])),
+				 errdetail("The statement of the month beginning %s is closed.",
+						   DatumGetCString(DirectFunctionCall1(date_out,
+															   values[0]))),
+				 errhint("Settle the next open month; corrections go there with showroom.adjust_line().")));
+
+	/* The run's own row, whose id marks the lines it writes. */
+	settle_run_step(STEP_START_RUN, values, nulls, SPI_OK_INSERT_RETURNING);
+	values[2] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+							  1, &isnull);
+	nulls[2] = ' ';
+
+	/* Each component, exactly once per source row. */
+	for (step = STEP_SERVICE_FEE; step <= STEP_COD_REMITTED; step++)
+	{
+		if (step == STEP_UNPRICED)
+		{
+			settle_unpriced(values, nulls);
+			continue;
+		}
+		if (settle_penalty[step] != 0)
+		{
+			values[5] = context[settle_penalty[step] - 1];
+			nulls[5] = ' ';
+		}
+		added += settle_run_step(step, values, nulls, SPI_OK_INSERT);
+	}
+
+	/* Record the count, then report each statement of the run. */
+	values[5] = Int64GetDatum((int64) added);
+	nulls[5] = ' ';
+	settle_run_step(STEP_FINISH_RUN, values, nulls, SPI_OK_UPDATE);
+	settle_run_step(STEP_RESULT, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		row[4];
+		bool		rnulls[4];
+		int			c;
+
+		for (c = 0; c < 4; c++)
+			row[c] = SPI_getbinval(SPI_tuptable->vals[i],
+								   SPI_tuptable->tupdesc, c + 1, &rnulls[c]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, rnulls);
+	}
+
+	SPI_finish();
+	return (Datum) 0;
+}

@@ -78,7 +78,7 @@ CREATE TABLE showroom.staff_login (
   outlet_id bigint REFERENCES showroom.outlet (id),
   mapped_by name NOT NULL DEFAULT current_user,
   mapped_at timestamptz NOT NULL DEFAULT now(),
-  CHECK (num_nonnulls(store_id, dc_id, outlet_id) = 1),
+  CONSTRAINT staff_login_one_place CHECK (num_nonnulls(store_id, dc_id, outlet_id) = 1),
   UNIQUE (login, store_id),
   UNIQUE (login, dc_id),
   UNIQUE (login, outlet_id)
@@ -181,11 +181,9 @@ BEGIN
   END IF;
   RAISE EXCEPTION 'role "%" does not act for % %', current_user, kind, place_id
     USING ERRCODE = 'SR601',
-          DETAIL = format('"%s" is mapped to %s %s.', current_user,
-                          CASE WHEN cardinality(mine) = 0 THEN 'no'
-                               ELSE 'only ' || array_to_string(mine, ', ') END,
-                          CASE kind WHEN 'store' THEN 'store(s)'
-                                    WHEN 'dc' THEN 'DC(s)' ELSE 'outlet(s)' END),
+          DETAIL = format('"%s" acts for %s.', current_user,
+                          CASE WHEN cardinality(mine) = 0 THEN 'no ' || kind
+                               ELSE kind || ' ' || array_to_string(mine, ', ') || ' only' END),
           HINT = format('An administrator maps a login with showroom.map_login(%L, %s_id => %s).',
                         current_user, kind, place_id);
 END

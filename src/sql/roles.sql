@@ -250,7 +250,8 @@ BEGIN
             DETAIL = format('No role "%s" exists on this server.', login),
             HINT = format('A DBA creates it first: CREATE ROLE %I LOGIN IN ROLE showroom_clerk (or the group it belongs to).', login);
   END IF;
-  IF login LIKE 'showroom\_%' THEN
+  IF login IN ('showroom_admin', 'showroom_clerk', 'showroom_dc', 'showroom_dispatcher',
+               'showroom_outlet', 'showroom_finance', 'showroom_reporting') THEN
     RAISE EXCEPTION 'login "%" is a group role of showroom', login
       USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'Every member of a group role could act for the place with SET ROLE.',

@@ -104,11 +104,13 @@ SELECT pg_catalog.pg_extension_config_dump('showroom.staff_login_id_seq', '');
 -- The places the current role acts for.  They read staff_login as the
 -- caller, whose policy shows it its own rows only, so they need no
 -- SECURITY DEFINER.  "Current role" is current_user: the login, or the
--- role an application switched to with SET ROLE.  Policies call them in a
--- scalar subquery, store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]),
+-- role an application switched to with SET ROLE.  Policies call them in
+-- a scalar subquery,
+--   store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]),
 -- which runs once per statement instead of once per row (the cast keeps
--- ANY from reading the subquery as a list of rows).  Their bodies are parsed when they
--- are created, so no later search_path can change what they call.
+-- ANY from reading the subquery as a list of rows).  Their bodies are
+-- parsed when they are created, so no later search_path can change what
+-- they call.
 CREATE FUNCTION showroom.my_store_ids()
 RETURNS bigint[]
 LANGUAGE sql STABLE PARALLEL SAFE

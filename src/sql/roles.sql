@@ -108,44 +108,52 @@ SELECT pg_catalog.pg_extension_config_dump('showroom.staff_login_id_seq', '');
 -- a scalar subquery,
 --   store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]),
 -- which runs once per statement instead of once per row (the cast keeps
--- ANY from reading the subquery as a list of rows).  Their bodies are
--- parsed when they are created, so no later search_path can change what
--- they call.
+-- ANY from reading the subquery as a list of rows).  They are PL/pgSQL
+-- because it keeps its query plan for the session: a SQL function with a
+-- pinned search_path plans its query again on every statement, which
+-- cost a clerk's single-row read 41% of its speed instead of 14%
+-- (bench/rls.sh, doc/benchmarks.md).
 CREATE FUNCTION showroom.my_store_ids()
 RETURNS bigint[]
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-  SELECT coalesce(array_agg(m.store_id ORDER BY m.store_id), '{}')
-    FROM showroom.staff_login m
-   WHERE m.login = current_user AND m.store_id IS NOT NULL;
-END;
+AS $$
+BEGIN
+  RETURN (SELECT coalesce(array_agg(m.store_id ORDER BY m.store_id), '{}')
+            FROM showroom.staff_login m
+           WHERE m.login = current_user AND m.store_id IS NOT NULL);
+END
+$$;
 
 COMMENT ON FUNCTION showroom.my_store_ids() IS
   'ids of the stores the current role is mapped to (empty when none)';
 
 CREATE FUNCTION showroom.my_dc_ids()
 RETURNS bigint[]
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-  SELECT coalesce(array_agg(m.dc_id ORDER BY m.dc_id), '{}')
-    FROM showroom.staff_login m
-   WHERE m.login = current_user AND m.dc_id IS NOT NULL;
-END;
+AS $$
+BEGIN
+  RETURN (SELECT coalesce(array_agg(m.dc_id ORDER BY m.dc_id), '{}')
+            FROM showroom.staff_login m
+           WHERE m.login = current_user AND m.dc_id IS NOT NULL);
+END
+$$;
 
 COMMENT ON FUNCTION showroom.my_dc_ids() IS
   'ids of the DCs the current role is mapped to (empty when none)';
 
 CREATE FUNCTION showroom.my_outlet_ids()
 RETURNS bigint[]
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-  SELECT coalesce(array_agg(m.outlet_id ORDER BY m.outlet_id), '{}')
-    FROM showroom.staff_login m
-   WHERE m.login = current_user AND m.outlet_id IS NOT NULL;
-END;
+AS $$
+BEGIN
+  RETURN (SELECT coalesce(array_agg(m.outlet_id ORDER BY m.outlet_id), '{}')
+            FROM showroom.staff_login m
+           WHERE m.login = current_user AND m.outlet_id IS NOT NULL);
+END
+$$;
 
 COMMENT ON FUNCTION showroom.my_outlet_ids() IS
   'ids of the outlets the current role is mapped to (empty when none)';

@@ -82,5 +82,7 @@
 
 /* SR6xx: roles */
 #define ERRCODE_SR_NOT_MAPPED				SR_ERRCODE('6', '0', '1')
+#define ERRCODE_SR_UNKNOWN_LOGIN			SR_ERRCODE('6', '0', '2')
+#define ERRCODE_SR_ROLE_BYPASSES_RLS		SR_ERRCODE('6', '0', '3')
 
 #endif							/* SHOWROOM_H */

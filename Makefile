@@ -11,7 +11,10 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 
 MODULE_big = showroom
 OBJS = \
-	src/showroom.o
+	src/showroom.o \
+	src/areas.o \
+	src/dispatch.o \
+	src/flow.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to
@@ -21,9 +24,9 @@ SQL_SOURCES = \
 	src/sql/stock.sql \
 	src/sql/samples.sql \
 	src/sql/areas.sql \
-	src/sql/dispatch.sql \
 	src/sql/runs.sql \
 	src/sql/workflow.sql \
+	src/sql/dispatch.sql \
 	src/sql/parts.sql \
 	src/sql/settlement.sql \
 	src/sql/reports.sql \

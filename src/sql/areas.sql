@@ -161,7 +161,7 @@ CREATE TABLE showroom.outlet_capacity (
   kind      text REFERENCES showroom.service_kind (code),
   day       date,
   jobs      integer NOT NULL CHECK (jobs >= 0),
-  UNIQUE NULLS NOT DISTINCT (outlet_id, kind, day)
+  CONSTRAINT outlet_capacity_key UNIQUE NULLS NOT DISTINCT (outlet_id, kind, day)
 );
 
 COMMENT ON TABLE showroom.outlet_capacity IS
@@ -218,22 +218,22 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, public, pg_temp
 AS $$
 DECLARE
-  srid integer := ST_SRID(g);
+  given_srid integer := ST_SRID(g);
   r geometry;
 BEGIN
-  IF srid = 0 THEN
+  IF given_srid = 0 THEN
     RAISE EXCEPTION 'geometry has no SRID'
       USING ERRCODE = 'SR203',
             DETAIL = format('SRID 0 given for %s; showroom keeps lon/lat in SRID 4326.',
                             left(ST_AsText(g), 60)),
             HINT = 'Use ST_SetSRID(geom, 4326) for lon/lat, or give the SRID the coordinates are in.';
   END IF;
-  IF srid = 4326 THEN
+  IF given_srid = 4326 THEN
     r := g;
-  ELSIF NOT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE spatial_ref_sys.srid = to_lonlat.srid) THEN
-    RAISE EXCEPTION 'unknown SRID %', srid
+  ELSIF NOT EXISTS (SELECT 1 FROM spatial_ref_sys s WHERE s.srid = given_srid) THEN
+    RAISE EXCEPTION 'unknown SRID %', given_srid
       USING ERRCODE = 'SR203',
-            DETAIL = format('SRID %s is not in spatial_ref_sys, so it cannot be transformed to SRID 4326.', srid),
+            DETAIL = format('SRID %s is not in spatial_ref_sys, so it cannot be transformed to SRID 4326.', given_srid),
             HINT = 'Give lon/lat geometry in SRID 4326.';
   ELSE
     r := ST_Transform(g, 4326);
@@ -279,7 +279,7 @@ BEGIN
       DETAIL = format('%s has no coordinates.', ST_AsText(g));
   END IF;
   r := showroom.to_lonlat(g);
-  IF NOT ST_IsValid(r) THEN
+  IF NOT (ST_IsValidDetail(r)).valid THEN
     IF NOT coalesce(repair, false) THEN
       RAISE EXCEPTION 'area is not a valid polygon'
         USING ERRCODE = 'SR202',
@@ -434,7 +434,7 @@ BEGIN
   ELSE
     INSERT INTO showroom.outlet_capacity AS c (outlet_id, kind, day, jobs)
     VALUES (outlet_id, kind, day, jobs)
-    ON CONFLICT (outlet_id, kind, day) DO UPDATE SET jobs = excluded.jobs;
+    ON CONFLICT ON CONSTRAINT outlet_capacity_key DO UPDATE SET jobs = excluded.jobs;
   END IF;
 END
 $$;
@@ -581,3 +581,21 @@ $$;
 
 COMMENT ON FUNCTION showroom.lift_suspension(bigint, text) IS
   'lift the suspension of an outlet, with a reason (logged)';
+
+-- remove_service_area: take an area away from its outlet or DC.
+CREATE FUNCTION showroom.remove_service_area(area_id bigint)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  DELETE FROM showroom.service_area a WHERE a.id = area_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'unknown service area %', coalesce(area_id::text, 'NULL')
+      USING ERRCODE = 'SR202', DETAIL = format('No service area has id %s.', coalesce(area_id::text, 'NULL'));
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.remove_service_area(bigint) IS
+  'remove a service area (or DC region); jobs already assigned stay where they are';

@@ -89,7 +89,8 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_CHECK_POINT] =
 	"SELECT g, GeometryType(g), ST_IsEmpty(g),"
 	"       EXISTS (SELECT 1 FROM showroom.service_kind WHERE code = $2),"
-	"       EXISTS (SELECT 1 FROM showroom.category WHERE code = $3)"
+	"       EXISTS (SELECT 1 FROM showroom.category WHERE code = $3),"
+	"       ST_AsText(g)"
 	"  FROM showroom.to_lonlat($1) AS g",
 	[PLAN_BOOK_TOTAL] =
 	"INSERT INTO showroom.outlet_load AS l (outlet_id, day, booked)"
@@ -629,7 +630,7 @@ showroom_candidates_at(PG_FUNCTION_ARGS)
 				 errmsg("the place of a job must be one point"),
 				 errdetail("Got %s.",
 						   SPI_getvalue(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1))));
+										SPI_tuptable->tupdesc, 6))));
 	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 									SPI_tuptable->tupdesc, 4, &null)))
 		ereport(ERROR,

@@ -25,18 +25,29 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
-/* Columns every candidate query returns, in this order. */
+/*
+ * Columns every candidate query returns, in this order.  The capacity
+ * columns follow the rule of showroom.capacity_on(), written out here
+ * because a SQL function with a pinned search_path is never inlined and
+ * would be planned anew for every candidate.
+ */
 #define CANDIDATE_COLUMNS \
 	"SELECT o.id, o.code, o.priority, o.active, " \
 	"       o.suspended_at IS NOT NULL, pool.covers, c.skill::int4, " \
-	"       cap.total, cap.kind_limit, coalesce(l.booked, 0), " \
+	"       coalesce(ct.jobs, o.daily_capacity), ck.jobs, " \
+	"       coalesce(l.booked, 0), " \
 	"       coalesce(kl.booked, 0), s.score::float8, " \
 	"       ST_Distance(o.base::geography, $1::geography) " \
 	"  FROM pool " \
 	"  JOIN showroom.outlet o ON o.id = pool.outlet_id " \
 	"  LEFT JOIN showroom.capability c " \
 	"    ON c.outlet_id = o.id AND c.kind = $2 AND c.category = $3 " \
-	"  CROSS JOIN LATERAL showroom.capacity_on(o.id, $2, $4) cap " \
+	"  LEFT JOIN showroom.outlet_capacity ct " \
+	"    ON ct.outlet_id = o.id AND ct.kind IS NULL AND ct.day = $4 " \
+	"  LEFT JOIN LATERAL (SELECT c2.jobs FROM showroom.outlet_capacity c2 " \
+	"                      WHERE c2.outlet_id = o.id AND c2.kind = $2 " \
+	"                        AND (c2.day = $4 OR c2.day IS NULL) " \
+	"                      ORDER BY c2.day NULLS LAST LIMIT 1) ck ON true " \
 	"  LEFT JOIN showroom.outlet_load l " \
 	"    ON l.outlet_id = o.id AND l.day = $4 " \
 	"  LEFT JOIN showroom.outlet_kind_load kl " \

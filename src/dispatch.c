@@ -80,12 +80,10 @@ static SPIPlanPtr plans[PLAN_COUNT];
 
 static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_WEIGHTS] =
-	"SELECT showroom.setting_value('dispatch.weight_satisfaction')::float8,"
-	"       showroom.setting_value('dispatch.weight_skill')::float8,"
-	"       showroom.setting_value('dispatch.weight_load')::float8,"
-	"       showroom.setting_value('dispatch.weight_distance_km')::float8,"
-	"       showroom.setting_value('dispatch.default_satisfaction')::float8,"
-	"       showroom.setting_value('dispatch.screen_radius_m')::float8",
+	"SELECT d.name, coalesce(s.value, d.value)::float8"
+	"  FROM showroom.setting_default d"
+	"  LEFT JOIN showroom.setting s USING (name)"
+	" WHERE d.name LIKE 'dispatch.%'",
 	[PLAN_CHECK_POINT] =
 	"SELECT g, GeometryType(g), ST_IsEmpty(g),"
 	"       EXISTS (SELECT 1 FROM showroom.service_kind WHERE code = $2),"
@@ -249,17 +247,29 @@ dispatch_exec(DispatchPlanId id, int nargs, Oid *types, Datum *values,
 void
 dispatch_read_weights(DispatchWeights *w)
 {
+	static const char *const names[6] = {
+		"dispatch.weight_satisfaction", "dispatch.weight_skill",
+		"dispatch.weight_load", "dispatch.weight_distance_km",
+		"dispatch.default_satisfaction", "dispatch.screen_radius_m"
+	};
 	double	   *fields[6] = {&w->satisfaction, &w->skill, &w->load,
 		&w->distance_km, &w->default_satisfaction, &w->screen_radius_m};
+	uint64		n;
 
-	dispatch_exec(PLAN_WEIGHTS, 0, NULL, NULL, NULL, SPI_OK_SELECT);
-	for (int i = 0; i < 6; i++)
+	/* One plain query for all of them: cheaper than six setting_value(). */
+	memset(w, 0, sizeof(*w));
+	n = dispatch_exec(PLAN_WEIGHTS, 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < n; r++)
 	{
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[r],
+										SPI_tuptable->tupdesc, 1);
 		bool		null;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0],
-									  SPI_tuptable->tupdesc, i + 1, &null);
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[r],
+									  SPI_tuptable->tupdesc, 2, &null);
 
-		*fields[i] = null ? 0 : DatumGetFloat8(d);
+		for (int i = 0; i < 6; i++)
+			if (strcmp(name, names[i]) == 0)
+				*fields[i] = null ? 0 : DatumGetFloat8(d);
 	}
 }
 

@@ -928,6 +928,29 @@ typedef struct BatchState
 } BatchState;
 
 /*
+ * row_value / row_text
+ *		Column col of row r of the last SPI result, as a Datum (setting
+ *		*isnull when isnull is given) or as text.
+ */
+static Datum
+row_value(uint64 r, int col, bool *isnull)
+{
+	bool		null;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+								  col, &null);
+
+	if (isnull)
+		*isnull = null;
+	return d;
+}
+
+static char *
+row_text(uint64 r, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, col);
+}
+
+/*
  * batch_kind_no
  *		The number of service kind kind in st->kinds, adding it if new.
  */
@@ -997,12 +1020,13 @@ batch_read_edges(BatchState *st)
 	{
 		HeapTuple	tup = tt->vals[r];
 		bool		null;
-		int64		id = DatumGetInt64(SPI_getbinval(tup, tt->tupdesc, 1, &null));
+		int64		id;
 		BatchOrder *o;
 		Candidate  *c;
 		Datum		d;
 
 		/* Rows come by order id: a new id starts a new order. */
+		id = DatumGetInt64(SPI_getbinval(tup, tt->tupdesc, 1, &null));
 		if (st->norders == 0 || st->orders[st->norders - 1].id != id)
 		{
 			o = &st->orders[st->norders++];
@@ -1168,11 +1192,8 @@ batch_read_capacity(BatchState *st)
 						  SPI_OK_INSERT_RETURNING);
 	for (uint64 r = 0; r < nrows; r++)
 	{
-		bool		null;
-		HeapTuple	tup = SPI_tuptable->vals[r];
-
-		p = batch_pool(st, DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &null)), -1);
-		p->load = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &null));
+		p = batch_pool(st, DatumGetInt64(row_value(r, 1, NULL)), -1);
+		p->load = DatumGetInt32(row_value(r, 2, NULL));
 	}
 
 	types[1] = TEXTARRAYOID;
@@ -1183,12 +1204,9 @@ batch_read_capacity(BatchState *st)
 						  SPI_OK_INSERT_RETURNING);
 	for (uint64 r = 0; r < nrows; r++)
 	{
-		bool		null;
-		HeapTuple	tup = SPI_tuptable->vals[r];
-
-		p = batch_pool(st, DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &null)),
-					   batch_kind_no(st, SPI_getvalue(tup, SPI_tuptable->tupdesc, 2)));
-		p->load = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &null));
+		p = batch_pool(st, DatumGetInt64(row_value(r, 1, NULL)),
+					   batch_kind_no(st, row_text(r, 2)));
+		p->load = DatumGetInt32(row_value(r, 3, NULL));
 	}
 
 	/* Capacities: the total of each outlet and the limit of each kind. */
@@ -1196,16 +1214,14 @@ batch_read_capacity(BatchState *st)
 						  SPI_OK_SELECT);
 	for (uint64 r = 0; r < nrows; r++)
 	{
+		int64		outlet = DatumGetInt64(row_value(r, 1, NULL));
 		bool		null;
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		int64		outlet = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &null));
 		Datum		d;
 
 		p = batch_pool(st, outlet, -1);
-		p->capacity = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &null));
-		p = batch_pool(st, outlet,
-					   batch_kind_no(st, SPI_getvalue(tup, SPI_tuptable->tupdesc, 2)));
-		d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 4, &null);
+		p->capacity = DatumGetInt32(row_value(r, 3, NULL));
+		p = batch_pool(st, outlet, batch_kind_no(st, row_text(r, 2)));
+		d = row_value(r, 4, &null);
 		p->limited = !null;
 		p->capacity = null ? 0 : DatumGetInt32(d);
 	}

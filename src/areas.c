@@ -96,11 +96,17 @@ static SPIPlanPtr order_lock_plan = NULL;
 /*
  * areas_prepare
  *		Prepare sql with the given argument types and keep the plan.
+ *
+ * The plan is generic from the first call: the candidate query joins
+ * seven tables, and planning it afresh for every point (which PostgreSQL
+ * would otherwise keep doing, as the geometry's estimate makes the generic
+ * plan look dearer) costs more than running it.
  */
 static SPIPlanPtr
 areas_prepare(const char *sql, int nargs, Oid *types)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types,
+										  CURSOR_OPT_GENERIC_PLAN);
 
 	if (plan == NULL)
 		elog(ERROR, "could not prepare candidate query: %s",

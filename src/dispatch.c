@@ -36,7 +36,9 @@
 #include "flow.h"
 #include "funcapi.h"
 #include "utils/array.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 
@@ -125,7 +127,7 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"        WHERE service_order_id = $1)"
 	" INSERT INTO showroom.dispatch_log (service_order_id, action, outlet_id,"
 	"   previous_outlet_id, rank, score, reason, done_by)"
-	" VALUES ($1, $5, $2, $6, $7, $8, $9, showroom.acting_person())",
+	" VALUES ($1, $5, $2, $6, $7, $8, $9, $10)",
 	[PLAN_PENDING] =
 	"INSERT INTO showroom.dispatch_pending (service_order_id, reason)"
 	" VALUES ($1, $2) ON CONFLICT (service_order_id) DO UPDATE"
@@ -184,8 +186,7 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"        WHERE p.service_order_id = a.order_id)"
 	" INSERT INTO showroom.dispatch_log"
 	"   (service_order_id, action, outlet_id, rank, score, done_by)"
-	" SELECT order_id, 'batch', outlet_id, rank, score,"
-	"        showroom.acting_person() FROM a",
+	" SELECT order_id, 'batch', outlet_id, rank, score, $7 FROM a",
 	[PLAN_BATCH_LOAD_TOTAL] =
 	"UPDATE showroom.outlet_load l SET booked = l.booked + t.n"
 	"  FROM unnest($1::int8[], $2::int4[]) AS t(o, n)"
@@ -205,13 +206,19 @@ static const char *const plan_sql[PLAN_COUNT] = {
  * dispatch_plan
  *		The kept plan for id, prepared on first use with argument types
  *		types (nargs of them).
+ *
+ * The plans of single-order calls are generic from the first call, so that
+ * a busy dispatcher never pays for planning; the batch's plans stay custom,
+ * planned for each date's real numbers once per call.
  */
 static SPIPlanPtr
 dispatch_plan(DispatchPlanId id, int nargs, Oid *types)
 {
 	if (plans[id] == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(plan_sql[id], nargs, types);
+		int			options = id < PLAN_BATCH_EDGES ? CURSOR_OPT_GENERIC_PLAN : 0;
+		SPIPlanPtr	plan = SPI_prepare_cursor(plan_sql[id], nargs, types,
+											  options);
 
 		if (plan == NULL)
 			elog(ERROR, "could not prepare dispatch query %d: %s", (int) id,
@@ -371,6 +378,22 @@ nearest_miss(const Candidate *cands, int n)
 }
 
 /*
+ * acting_person
+ *		Who is acting, for audit rows: the setting showroom.person if an
+ *		application set it, else the current role (the same rule as the SQL
+ *		function showroom.acting_person, without its per-call overhead).
+ */
+static Datum
+acting_person(void)
+{
+	const char *person = GetConfigOption("showroom.person", true, false);
+
+	if (person != NULL && person[0] != '\0')
+		return CStringGetTextDatum(person);
+	return CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
+}
+
+/*
  * notify_outlet
  *		Queue a notification on the outlet's channel showroom_outlet_<id>;
  *		PostgreSQL delivers it only if the transaction commits.
@@ -432,10 +455,10 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 				  const char *action, int64 previous, int32 rank,
 				  double score, const char *reason)
 {
-	Oid			types[9] = {INT8OID, INT8OID, DATEOID, TEXTOID, TEXTOID,
-	INT8OID, INT4OID, FLOAT8OID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9] = "         ";
+	Oid			types[10] = {INT8OID, INT8OID, DATEOID, TEXTOID, TEXTOID,
+	INT8OID, INT4OID, FLOAT8OID, TEXTOID, TEXTOID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
 
 	values[0] = Int64GetDatum(order->id);
 	values[1] = Int64GetDatum(outlet_id);
@@ -446,6 +469,7 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 	values[6] = Int32GetDatum(rank);
 	values[7] = Float8GetDatum(score);
 	values[8] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
+	values[9] = acting_person();
 	if (previous == 0)
 		nulls[5] = 'n';
 	if (rank == 0)
@@ -454,7 +478,7 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 		nulls[7] = 'n';
 	if (reason == NULL)
 		nulls[8] = 'n';
-	dispatch_exec(PLAN_RECORD, 9, types, values, nulls, SPI_OK_INSERT);
+	dispatch_exec(PLAN_RECORD, 10, types, values, nulls, SPI_OK_INSERT);
 }
 
 /*
@@ -1374,9 +1398,9 @@ batch_write(BatchState *st)
 
 	if (na > 0)
 	{
-		Oid			types[6] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
-		FLOAT8ARRAYOID, TEXTARRAYOID, DATEOID};
-		Datum		values[6];
+		Oid			types[7] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
+		FLOAT8ARRAYOID, TEXTARRAYOID, DATEOID, TEXTOID};
+		Datum		values[7];
 		HASH_SEQ_STATUS seq;
 		BatchPool  *p;
 		int			nt = 0;
@@ -1393,7 +1417,8 @@ batch_write(BatchState *st)
 		values[3] = float8_array(a_score, na);
 		values[4] = text_array(a_kind, na);
 		values[5] = DateADTGetDatum(st->day);
-		dispatch_exec(PLAN_BATCH_WRITE, 6, types, values, NULL,
+		values[6] = acting_person();
+		dispatch_exec(PLAN_BATCH_WRITE, 7, types, values, NULL,
 					  SPI_OK_INSERT);
 
 		/* Add what each pool took to its load row (locked earlier). */

@@ -16,7 +16,10 @@ OBJS = \
 	src/money.o \
 	src/settle.o \
 	src/tariff.o \
-	src/tariff_parse.o
+	src/tariff_parse.o \
+	src/areas.o \
+	src/dispatch.o \
+	src/flow.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to
@@ -26,9 +29,9 @@ SQL_SOURCES = \
 	src/sql/stock.sql \
 	src/sql/samples.sql \
 	src/sql/areas.sql \
-	src/sql/dispatch.sql \
 	src/sql/runs.sql \
 	src/sql/workflow.sql \
+	src/sql/dispatch.sql \
 	src/sql/parts.sql \
 	src/sql/settlement.sql \
 	src/sql/reports.sql \

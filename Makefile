@@ -11,7 +11,9 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 
 MODULE_big = showroom
 OBJS = \
-	src/showroom.o
+	src/showroom.o \
+	src/routing.o \
+	src/runs.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to

@@ -324,8 +324,13 @@ route_plan(PG_FUNCTION_ARGS)
 				 errdetail("The depot is (%g, %g).", problem.depot_lon,
 						   problem.depot_lat),
 				 errhint("Pass longitude first, then latitude.")));
-	problem.speed_mps = check_amount(PG_GETARG_FLOAT8(15), "speed_kmh", 0,
-									 0.0, true) / 3.6;
+	problem.speed_mps = PG_GETARG_FLOAT8(15) / 3.6;
+	if (!(problem.speed_mps > 0.0) || isinf(problem.speed_mps))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("route_plan speed out of range"),
+				 errdetail("speed_kmh is %g; it must be above 0 and finite.",
+						   PG_GETARG_FLOAT8(15))));
 	problem.ndeliveries = read_deliveries(fcinfo, &deliveries);
 	problem.deliveries = deliveries;
 	problem.nvehicles = read_vehicles(fcinfo, &vehicles);

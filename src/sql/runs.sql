@@ -267,7 +267,7 @@ BEGIN
     RAISE EXCEPTION 'DC and date to plan must not be null'
       USING ERRCODE = 'null_value_not_allowed',
             DETAIL = format('dc_id = %s, run_date = %s.', coalesce(dc_id::text, 'NULL'),
-                            coalesce(run_date::text, 'NULL'));
+                            coalesce(to_char(run_date, 'YYYY-MM-DD'), 'NULL'));
   END IF;
   SELECT d.location INTO depot FROM showroom.dc d WHERE d.id = plan_runs.dc_id;
   IF NOT FOUND THEN
@@ -373,8 +373,8 @@ BEGIN
                       (SELECT max(x) FROM unnest(vvol) x), (SELECT max(x) FROM unnest(vwt) x))
              WHEN 'window_unreachable' THEN
                format('No vehicle it fits can reach it between %s and %s and be back within its working hours.',
-                      coalesce(make_interval(secs => wfrom[pl.delivery])::text, 'any time'),
-                      coalesce(make_interval(secs => wto[pl.delivery])::text, 'any time'))
+                      coalesce(to_char(make_interval(secs => wfrom[pl.delivery]), 'HH24:MI'), 'any time'),
+                      coalesce(to_char(make_interval(secs => wto[pl.delivery]), 'HH24:MI'), 'any time'))
              ELSE 'Every vehicle of the day is full or out of time; add a vehicle or move the date.'
            END
       FROM plan pl
@@ -409,20 +409,26 @@ DECLARE
   r showroom.delivery_run;
 BEGIN
   SELECT * INTO r FROM showroom.delivery_run d WHERE d.id = load_run.run_id;
+  IF FOUND THEN
+    -- Wait for a planner of the same day, then read the run again: the
+    -- planner may have replaced it.
+    PERFORM pg_advisory_xact_lock(hashtextextended(format('showroom.runs %s %s', r.dc_id, r.run_date), 0));
+    SELECT * INTO r FROM showroom.delivery_run d WHERE d.id = load_run.run_id;
+  END IF;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown delivery run %', run_id
       USING ERRCODE = 'SR303', DETAIL = format('No delivery run has id %s.', run_id),
-            HINT = 'Plans are replaced by each plan_runs(); read the run ids again from showroom.delivery_runs.';
+            HINT = 'Each plan_runs() replaces the runs not loaded; read the run ids again from showroom.delivery_runs.';
   END IF;
-  PERFORM pg_advisory_xact_lock(hashtextextended(format('showroom.runs %s %s', r.dc_id, r.run_date), 0));
-  UPDATE showroom.delivery_run d
-     SET state = 'loaded', loaded_at = now(), loaded_by = current_user
-   WHERE d.id = load_run.run_id AND d.state = 'planned';
-  IF NOT FOUND THEN
+  IF r.state = 'loaded' THEN
     RAISE EXCEPTION 'delivery run % is already loaded', run_id
       USING ERRCODE = 'SR302',
-            DETAIL = format('Run %s was loaded at %s by %s.', run_id, r.loaded_at, r.loaded_by);
+            DETAIL = format('Run %s was loaded by %s; a loaded run never changes.', run_id, r.loaded_by),
+            HINT = 'Call plan_runs() to replan the runs not yet loaded around it.';
   END IF;
+  UPDATE showroom.delivery_run d
+     SET state = 'loaded', loaded_at = now(), loaded_by = current_user
+   WHERE d.id = load_run.run_id;
 END
 $$;
 

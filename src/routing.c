@@ -8,7 +8,10 @@
  * vehicle could serve even alone (too big, or out of reach in their time
  * window).  A sweep orders the rest by bearing from the DC and fills the
  * vehicles one after the other, each growing its run by the cheapest
- * feasible insertion among the next few deliveries of the sweep.  Local
+ * feasible insertion among the next few deliveries of the sweep.  The
+ * deliveries with a window end are swept first, since they are the hard
+ * ones to fit; vehicles still empty then sweep the others, and what is
+ * left goes in wherever it is cheapest.  Local
  * search then shortens each run (2-opt and or-opt) and moves single stops
  * between runs where that saves distance, and deliveries still left over
  * are tried again in any run.  Every change keeps every capacity, working
@@ -485,14 +488,37 @@ sweep_order(Ctx *c, int *np)
 }
 
 /*
+ * has_deadline
+ *		Whether delivery d must be served by a time of day.
+ */
+static inline bool
+has_deadline(const Ctx *c, int d)
+{
+	return c->p->deliveries[d].win_to != ROUTING_NO_TIME;
+}
+
+/*
+ * open_for
+ *		Whether delivery d is still to be planned in this pass of construct.
+ */
+static inline bool
+open_for(const Ctx *c, int d, bool deadline_only)
+{
+	return c->route_of[d] < 0 && (!deadline_only || has_deadline(c, d));
+}
+
+/*
  * construct
  *		Fill the vehicles, largest first, along the sweep.  Each run starts
- *		at the first delivery of the sweep still unplanned and grows by the
- *		cheapest feasible insertion among the next few unplanned ones, until
- *		none of them fits.
+ *		at the first open delivery of the sweep and grows by the cheapest
+ *		feasible insertion among the next few open ones, until none of them
+ *		fits.  With deadline_only, only deliveries with a window end are
+ *		open; with empty_only, vehicles that already have stops are
+ *		passed over.
  */
 static void
-construct(Ctx *c, const int *order, int n)
+construct(Ctx *c, const int *order, int n, bool deadline_only,
+		  bool empty_only)
 {
 	int			window;
 	int			head = 0;
@@ -506,7 +532,9 @@ construct(Ctx *c, const int *order, int n)
 	{
 		int			v = c->vorder[k];
 
-		while (head < n && c->route_of[order[head]] >= 0)
+		if (empty_only && c->routes[v].n > 0)
+			continue;
+		while (head < n && !open_for(c, order[head], deadline_only))
 			head++;
 		if (head == n)
 			break;
@@ -519,14 +547,14 @@ construct(Ctx *c, const int *order, int n)
 			int			seen = 0;
 			int			i;
 
-			/* The cheapest of the next `window' unplanned deliveries. */
+			/* The cheapest of the next `window' open deliveries. */
 			for (i = head; i < n && seen < window; i++)
 			{
 				int			d = order[i];
 				int			pos;
 				double		cost;
 
-				if (c->route_of[d] >= 0)
+				if (!open_for(c, d, deadline_only))
 					continue;
 				seen++;
 				if (!best_insertion(c, v, d, &pos, &cost))
@@ -898,7 +926,8 @@ routing_plan(const RoutingProblem *problem, RoutingPlan *plan)
 	/* Set aside the impossible, then sweep, then search. */
 	screen(&c);
 	order = sweep_order(&c, &norder);
-	construct(&c, order, norder);
+	construct(&c, order, norder, true, false);
+	construct(&c, order, norder, false, true);
 	(void) place_leftovers(&c);
 
 	for (round = 0; round < MAX_ROUNDS; round++)

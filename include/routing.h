@@ -66,7 +66,7 @@ typedef struct RoutingProblem
 	const RoutingDelivery *deliveries;
 	int			nvehicles;
 	const RoutingVehicle *vehicles;
-	double		speed_mps;		/* average speed over straight-line metres */
+	double		speed_mps;		/* mean speed over straight-line metres */
 	void	   *(*alloc) (size_t size);	/* zeroed memory, never NULL */
 } RoutingProblem;
 

@@ -73,3 +73,18 @@ SELECT 'two dimensions' AS "case",
 SELECT 'no vehicle' AS "case", p.delivery, p.vehicle, p.reason
   FROM showroom.route_plan(0, 0, '{0.01}', '{0}', '{1}', '{1}', '{NULL}', '{NULL}', '{0}', '{0}',
                            '{}', '{}', '{}', '{}', '{}', 30) p;
+
+-- A day with deliveries but no vehicle free: each is pending, no_vehicle.
+-- (The order is inserted directly: the stock room's sell() is elsewhere.)
+INSERT INTO showroom.store (code, name, location, home_dc_id)
+VALUES ('S1', 'Chengqu store', 'SRID=4326;POINT(113.60 37.85)', 1);
+INSERT INTO showroom.sku (code, name, category, list_price_fen, volume_l, weight_kg)
+VALUES ('TV', 'TV 55', 'television', 400000, 150, 20);
+INSERT INTO showroom.sales_order (store_id, dc_id, delivery_point, delivery_date, state)
+VALUES (1, 1, 'SRID=4326;POINT(113.61 37.87)', '2026-05-01', 'picked');
+INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty, unit_price_fen)
+VALUES (1, 1, 1, 1, 400000);
+SELECT showroom.set_vehicle_active(1, false);
+SELECT 'no vehicle free' AS "case", p.* FROM showroom.plan_runs(1, '2026-05-01') p;
+SELECT 'pending' AS "case", order_id, reason, detail FROM showroom.run_pending;
+SELECT 'no run written' AS "case", count(*) AS runs FROM showroom.delivery_run;

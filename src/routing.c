@@ -162,16 +162,18 @@ service(const Ctx *c, int v, int d)
 static inline double
 win_from(const Ctx *c, int d)
 {
-	int			t = (d == DEPOT) ? ROUTING_NO_TIME : c->p->deliveries[d].win_from;
+	int			t;
 
+	t = (d == DEPOT) ? ROUTING_NO_TIME : c->p->deliveries[d].win_from;
 	return (t == ROUTING_NO_TIME) ? FAR_PAST : t;
 }
 
 static inline double
 win_to(const Ctx *c, int d)
 {
-	int			t = (d == DEPOT) ? ROUTING_NO_TIME : c->p->deliveries[d].win_to;
+	int			t;
 
+	t = (d == DEPOT) ? ROUTING_NO_TIME : c->p->deliveries[d].win_to;
 	return (t == ROUTING_NO_TIME) ? FAR_FUTURE : t;
 }
 
@@ -472,8 +474,11 @@ sweep_order(Ctx *c, int *np)
 	/* The gap before k[i] is from k[i-1] (wrapping round for i = 0). */
 	for (i = 0; i < n; i++)
 	{
-		double		prev = (i > 0) ? k[i - 1].angle : k[n - 1].angle - 2 * M_PI;
-		double		gap = k[i].angle - prev;
+		double		prev;
+		double		gap;
+
+		prev = (i > 0) ? k[i - 1].angle : k[n - 1].angle - 2 * M_PI;
+		gap = k[i].angle - prev;
 
 		if (gap > widest)
 		{
@@ -714,8 +719,10 @@ or_opt(Ctx *c, int v)
 
 				if (j == i)
 					continue;
-				p = (j > 0) ? r->stop[(j - 1 < i) ? j - 1 : j - 1 + len] : DEPOT;
-				q = (j < r->n - len) ? r->stop[(j < i) ? j : j + len] : DEPOT;
+				p = (j == 0) ? DEPOT :
+					r->stop[(j - 1 < i) ? j - 1 : j - 1 + len];
+				q = (j == r->n - len) ? DEPOT :
+					r->stop[(j < i) ? j : j + len];
 				if (dist(c, p, first) + dist(c, last, q) - dist(c, p, q) >=
 					gain - EPS_M)
 					continue;

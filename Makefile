@@ -19,7 +19,9 @@ OBJS = \
 	src/tariff_parse.o \
 	src/areas.o \
 	src/dispatch.o \
-	src/flow.o
+	src/flow.o \
+	src/routing.o \
+	src/runs.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to

@@ -57,6 +57,9 @@
 /* SR3xx: delivery runs */
 #define ERRCODE_SR_UNKNOWN_VEHICLE			SR_ERRCODE('3', '0', '1')
 #define ERRCODE_SR_RUN_LOADED				SR_ERRCODE('3', '0', '2')
+#define ERRCODE_SR_UNKNOWN_RUN				SR_ERRCODE('3', '0', '3')
+#define ERRCODE_SR_INVALID_VEHICLE			SR_ERRCODE('3', '0', '4')
+#define ERRCODE_SR_DUPLICATE_VEHICLE		SR_ERRCODE('3', '0', '5')
 
 /* SR4xx: service workflow and parts */
 #define ERRCODE_SR_UNKNOWN_SERVICE_ORDER	SR_ERRCODE('4', '0', '1')

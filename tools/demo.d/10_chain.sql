@@ -18,7 +18,7 @@ SELECT count(showroom.add_service_area(
          x.name, x.geom))
   FROM (SELECT *, ST_PointOnSurface(geom) AS c FROM demo.district ORDER BY code) x \gset
 SELECT showroom.add_service_area(
-         showroom.add_outlet('O-EXPRESS', 'city express', ST_X(location), ST_Y(location), 5, 40),
+         showroom.add_outlet('O-EXPRESS', 'city express', ST_X(location), ST_Y(location), 20, 40),
          'within 8 km of the DC', ST_Buffer(location::geography, 8000)::geometry)
   FROM showroom.dc WHERE code = 'YQ-DC' \gset
 SELECT count(showroom.set_capability(o.id, k.kind, c.code, CASE WHEN o.code = 'O-EXPRESS' THEN 2 ELSE 3 END))

@@ -65,6 +65,10 @@ SELECT 'in force' AS "case", value, default_value, changed
   FROM showroom.settings WHERE name = 'business_time_zone';
 SELECT 'bad zone' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('business_time_zone', 'Mars/Olympus')$$);
+SELECT 'nan' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_distance_km', 'NaN')$$);
+SELECT 'infinity' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_distance_km', '-Infinity')$$);
 SELECT 'unknown name' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('no_such', '1')$$);
 SELECT 'null name' AS "case",

@@ -130,6 +130,14 @@ BEGIN
       USING ERRCODE = 'SR002',
             DETAIL = format('"%s" is not a valid %s.', new_value, vtype);
   END;
+  -- A number must be finite: NaN or Infinity would silently poison every
+  -- ranking or rate computed from it.
+  IF vtype IN ('double precision'::regtype, 'real'::regtype, 'numeric'::regtype)
+     AND lower(btrim(new_value)) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf') THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('"%s" is not a finite number.', new_value);
+  END IF;
   IF setting_name = 'business_time_zone'
      AND NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = new_value) THEN
     RAISE EXCEPTION 'invalid value for setting "%"', setting_name

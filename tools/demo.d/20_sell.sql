@@ -35,10 +35,14 @@ SELECT showroom.sell(1, 113.583, 37.861, ARRAY[1::bigint], ARRAY[1],
                      external_ref => 'KA-HOTEL-1') = order_id AS replay_returns_same_order
   FROM demo.sale WHERE n = 2000;
 -- An order beyond the stock fails whole, saying which line is short.
+\echo
+\echo 'Next, on purpose: an order for more than the DC holds.  It fails whole'
+\echo '(SQLSTATE SR101), nothing is recorded, and the detail names the short line:'
 \set ON_ERROR_STOP off
 SELECT showroom.sell(1, 113.583, 37.861, ARRAY[1::bigint, 2], ARRAY[1, 100000]);
 \set ON_ERROR_STOP on
-SELECT st.name AS store, count(*) AS orders, sum(l.qty) AS units,
+\echo
+SELECT st.name AS store, count(DISTINCT o.id) AS orders, sum(l.qty) AS units,
        showroom.fen_to_yuan(sum(l.qty * l.unit_price_fen)::bigint) AS sales_yuan
   FROM showroom.sales_order o
   JOIN showroom.store st ON st.id = o.store_id

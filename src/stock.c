@@ -58,8 +58,6 @@ typedef struct SellPiece
 static SPIPlanPtr plan_ref_lock = NULL;
 static SPIPlanPtr plan_ref_find = NULL;
 static SPIPlanPtr plan_store = NULL;
-static SPIPlanPtr plan_region_dc = NULL;
-static SPIPlanPtr plan_dc = NULL;
 static SPIPlanPtr plan_skus = NULL;
 static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
@@ -106,8 +104,7 @@ static void
 stock_prepare_all(void)
 {
 	Oid			t_text[1] = {TEXTOID};
-	Oid			t_int8[1] = {INT8OID};
-	Oid			t_point[2] = {FLOAT8OID, FLOAT8OID};
+	Oid			t_store[3] = {INT8OID, FLOAT8OID, FLOAT8OID};
 	Oid			t_int8arr[1] = {INT8ARRAYOID};
 	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT4OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
@@ -129,15 +126,14 @@ stock_prepare_all(void)
 		"SELECT id, store_id FROM showroom.sales_order "
 		"WHERE external_ref = $1", 1, t_text);
 	plan_store = stock_prepare(
-		"SELECT home_dc_id, active FROM showroom.store WHERE id = $1",
-		1, t_int8);
-	plan_region_dc = stock_prepare(
-		"SELECT d.id FROM showroom.dc d "
-		"WHERE d.active AND ST_Covers(d.region, "
-		"ST_SetSRID(ST_MakePoint($1, $2), 4326)) "
-		"ORDER BY d.id LIMIT 1", 2, t_point);
-	plan_dc = stock_prepare(
-		"SELECT active FROM showroom.dc WHERE id = $1", 1, t_int8);
+		"SELECT s.home_dc_id, s.active, r.id, h.active "
+		"FROM showroom.store s "
+		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
+		" WHERE d.active AND ST_Covers(d.region, "
+		" ST_SetSRID(ST_MakePoint($2, $3), 4326)) "
+		" ORDER BY d.id LIMIT 1) r ON true "
+		"LEFT JOIN showroom.dc h ON h.id = s.home_dc_id "
+		"WHERE s.id = $1", 3, t_store);
 	plan_skus = stock_prepare(
 		"SELECT id, active, list_price_fen FROM showroom.sku "
 		"WHERE id = ANY ($1)", 1, t_int8arr);
@@ -445,42 +441,42 @@ sell_replay(text *ref, int64 store_id)
  *		store's home DC, which must be active.
  *
  * store_id: the selling store; lon, lat: the delivery point.  Returns
- * the DC id.
+ * the DC id.  One statement reads the store, the covering DC and the
+ * home DC together.
  */
 static int64
 sell_choose_dc(int64 store_id, double lon, double lat)
 {
-	Datum		v[2];
+	Datum		v[3];
 	bool		isnull;
 	int64		home_dc;
 	int64		dc_id;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	Datum		home_active;
 
 	v[0] = Int64GetDatum(store_id);
+	v[1] = Float8GetDatum(lon);
+	v[2] = Float8GetDatum(lat);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
 	if (!stock_first_int8(1, &home_dc))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_UNKNOWN_STORE),
 				 errmsg("unknown store"),
 				 errdetail("No store has id %lld.", (long long) store_id)));
-	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 2, &isnull)))
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_STORE),
 				 errmsg("store is not active"),
 				 errdetail("Store %lld is inactive and may not sell.",
 						   (long long) store_id)));
-
-	v[0] = Float8GetDatum(lon);
-	v[1] = Float8GetDatum(lat);
-	stock_exec(plan_region_dc, v, NULL, SPI_OK_SELECT);
-	if (stock_first_int8(1, &dc_id))
+	if (stock_first_int8(3, &dc_id))
 		return dc_id;
 
-	v[0] = Int64GetDatum(home_dc);
-	stock_exec(plan_dc, v, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 0 ||
-		!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 1, &isnull)))
+	home_active = SPI_getbinval(tup, desc, 4, &isnull);
+	if (isnull || !DatumGetBool(home_active))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_DC),
 				 errmsg("distribution centre is not active"),

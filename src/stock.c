@@ -54,6 +54,41 @@ typedef struct SellPiece
 	int32		qty;
 } SellPiece;
 
+/*
+ * The writes of a sale: the order, its lines, their allocations and one
+ * ledger row per allocation, in one statement.  plan_write ends it there;
+ * plan_write_bo, used only when some line waits, adds its backorders.
+ * $20 (units short per line) is declared in both and read only by the
+ * second.
+ */
+#define SELL_WRITE_SQL \
+	"WITH o AS (" \
+	" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id," \
+	"  channel, customer_name, customer_phone, address, delivery_point," \
+	"  delivery_date, cod_fen, state)" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7," \
+	"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)" \
+	" RETURNING id)," \
+	" l AS (" \
+	" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty," \
+	"  unit_price_fen)" \
+	" SELECT o.id, u.line_no, u.sku_id, u.qty, u.price" \
+	"   FROM o, unnest($13, $14, $15, $16) AS u (line_no, sku_id, qty," \
+	"   price)" \
+	" RETURNING id, order_id, line_no, sku_id)," \
+	" a AS (" \
+	" INSERT INTO showroom.allocation (sales_line_id, sales_order_id," \
+	"  dc_id, sku_id, slot, qty, open_qty)" \
+	" SELECT l.id, l.order_id, $3, l.sku_id, p.slot, p.qty, p.qty" \
+	"   FROM unnest($17, $18, $19) AS p (line_no, slot, qty)" \
+	"   JOIN l USING (line_no)" \
+	" RETURNING id, sales_line_id, sales_order_id, sku_id, slot, qty)," \
+	" m AS (" \
+	" INSERT INTO showroom.stock_movement (dc_id, sku_id, slot, kind," \
+	"  qty, d_allocated, sales_order_id, sales_line_id, allocation_id)" \
+	" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty," \
+	"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id)"
+
 /* The plans of the sale path, prepared on first use and kept. */
 static SPIPlanPtr plan_ref_lock = NULL;
 static SPIPlanPtr plan_ref_find = NULL;
@@ -64,6 +99,7 @@ static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
 static SPIPlanPtr plan_new_slot = NULL;
 static SPIPlanPtr plan_write = NULL;
+static SPIPlanPtr plan_write_bo = NULL;
 
 /*
  * stock_prepare
@@ -116,7 +152,7 @@ stock_prepare_all(void)
 		INT4ARRAYOID, INT2ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
 	};
 
-	if (plan_write != NULL)
+	if (plan_write_bo != NULL)
 		return;
 
 	plan_ref_lock = stock_prepare(
@@ -156,34 +192,9 @@ stock_prepare_all(void)
 	plan_new_slot = stock_prepare(
 		"INSERT INTO showroom.stock_balance (dc_id, sku_id, slot) "
 		"VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", 2, t_pair);
-	plan_write = stock_prepare(
-		"WITH o AS ("
-		" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id,"
-		"  channel, customer_name, customer_phone, address, delivery_point,"
-		"  delivery_date, cod_fen, state)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7,"
-		"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)"
-		" RETURNING id),"
-		" l AS ("
-		" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty,"
-		"  unit_price_fen)"
-		" SELECT o.id, u.line_no, u.sku_id, u.qty, u.price"
-		"   FROM o, unnest($13, $14, $15, $16) AS u (line_no, sku_id, qty,"
-		"   price)"
-		" RETURNING id, order_id, line_no, sku_id),"
-		" a AS ("
-		" INSERT INTO showroom.allocation (sales_line_id, sales_order_id,"
-		"  dc_id, sku_id, slot, qty, open_qty)"
-		" SELECT l.id, l.order_id, $3, l.sku_id, p.slot, p.qty, p.qty"
-		"   FROM unnest($17, $18, $19) AS p (line_no, slot, qty)"
-		"   JOIN l USING (line_no)"
-		" RETURNING id, sales_line_id, sales_order_id, sku_id, slot, qty),"
-		" m AS ("
-		" INSERT INTO showroom.stock_movement (dc_id, sku_id, slot, kind,"
-		"  qty, d_allocated, sales_order_id, sales_line_id, allocation_id)"
-		" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty,"
-		"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id),"
-		" w AS ("
+	plan_write = stock_prepare(SELL_WRITE_SQL "SELECT id FROM o", 20, t_write);
+	plan_write_bo = stock_prepare(SELL_WRITE_SQL
+		" , w AS ("
 		" INSERT INTO showroom.backorder (sales_line_id, sales_order_id,"
 		"  dc_id, sku_id, qty, waiting_qty)"
 		" SELECT l.id, l.order_id, $3, l.sku_id, s.qty, s.qty"
@@ -873,7 +884,8 @@ showroom_sell(PG_FUNCTION_ARGS)
 		v[18] = stock_int4_array(p_qty, npieces);
 		v[19] = stock_int4_array(short_qty, n);
 
-		stock_exec(plan_write, v, nulls, SPI_OK_SELECT);
+		stock_exec(any_short ? plan_write_bo : plan_write, v, nulls,
+				   SPI_OK_SELECT);
 		if (!stock_first_int8(1, &order_id))
 			elog(ERROR, "showroom: sales order insert returned no id");
 	}

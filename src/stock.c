@@ -6,10 +6,10 @@
  *
  * A SKU's stock in a DC lives in one or more balance slots
  * (showroom.stock_balance).  A sale first tries to reserve a SKU's whole
- * demand in one slot, choosing among the slots in an order that differs
- * from backend to backend and skipping slots other sales hold locked; so
- * concurrent sales of a hot SKU lock different rows and commit in
- * parallel.  Only if no free slot can serve the demand does it lock every
+ * demand in one slot, starting from the slot its backend took last time
+ * and skipping slots other sales hold locked; so concurrent sales of a
+ * hot SKU lock different rows, each backend soon keeps to a slot of its
+ * own, and they commit in parallel.  Only if no free slot can serve the demand does it lock every
  * slot of the SKU, in slot order, and gather the units from several;
  * so a unit that exists anywhere is found, and a sale is never refused
  * while units remain.  Lines are handled by SKU in ascending order, and
@@ -89,6 +89,12 @@ typedef struct SellPiece
 	" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty," \
 	"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id)"
 
+/*
+ * The balance slot this backend's last fast-path sale took: its next sale
+ * looks there first (see sell_take_sku).
+ */
+static int16 last_slot = 0;
+
 /* The plans of the sale path, prepared on first use and kept. */
 static SPIPlanPtr plan_ref_lock = NULL;
 static SPIPlanPtr plan_ref_find = NULL;
@@ -142,7 +148,7 @@ stock_prepare_all(void)
 	Oid			t_text[1] = {TEXTOID};
 	Oid			t_store[3] = {INT8OID, FLOAT8OID, FLOAT8OID};
 	Oid			t_int8arr[1] = {INT8ARRAYOID};
-	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT4OID};
+	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT2OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
 	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
 	Oid			t_write[20] = {
@@ -177,10 +183,9 @@ stock_prepare_all(void)
 		"UPDATE showroom.stock_balance b SET allocated = b.allocated + $3 "
 		"WHERE b.dc_id = $1 AND b.sku_id = $2 AND b.slot = "
 		"(SELECT s.slot FROM showroom.stock_balance s "
-		" WHERE s.dc_id = $1 AND s.sku_id = $2 "
+		" WHERE s.dc_id = $1 AND s.sku_id = $2 AND s.slot >= $4 "
 		"   AND s.on_hand - s.allocated >= $3 "
-		" ORDER BY pg_catalog.hashint4(s.slot::integer # $4) "
-		" LIMIT 1 FOR UPDATE SKIP LOCKED) "
+		" ORDER BY s.slot LIMIT 1 FOR UPDATE SKIP LOCKED) "
 		"RETURNING b.slot", 4, t_take);
 	plan_lock_slots = stock_prepare(
 		"SELECT slot, on_hand - allocated FROM showroom.stock_balance "
@@ -591,7 +596,6 @@ static void
 sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 			  int *npieces)
 {
-	static int32 seed = -1;
 	Datum		v[4];
 	int32		demand = 0;
 	int16		slot;
@@ -612,15 +616,23 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 							   (long long) lines[0].sku_id, PG_INT32_MAX)));
 		demand += lines[i].qty;
 	}
-	if (seed < 0)
-		seed = (int32) (MyProcPid & 0x7fffffff);
 
-	/* The fast way: one free slot with enough units. */
+	/*
+	 * The fast way: one free slot with enough units, searched upwards from
+	 * the slot this backend took last time (then from slot 0), so that
+	 * concurrent sales of a hot SKU each settle on a slot of their own and
+	 * the search stops at the first row instead of reading every slot.
+	 */
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	v[3] = Int32GetDatum(seed);
+	v[3] = Int16GetDatum(last_slot);
 	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 0 && last_slot > 0)
+	{
+		v[3] = Int16GetDatum(0);
+		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	}
 	if (SPI_processed == 1)
 	{
 		bool		isnull;
@@ -628,6 +640,7 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
 										   SPI_tuptable->tupdesc, 1,
 										   &isnull));
+		last_slot = slot;
 		for (i = 0; i < n; i++)
 		{
 			pieces[*npieces].line_no = lines[i].line_no;

@@ -94,3 +94,10 @@ BEGIN;
 UPDATE showroom.sales_line SET sku_id = 424242 WHERE id = 1;
 SELECT 'orphan' AS "case", * FROM showroom.verify_stock();
 ROLLBACK;
+-- So is a value out of range where sell() would have refused it.
+BEGIN;
+UPDATE showroom.sales_line SET line_no = 0, unit_price_fen = -5 WHERE id = 3;
+UPDATE showroom.sales_order SET channel = 'web', cod_fen = -1 WHERE id = 2;
+SELECT 'out of range' AS "case", * FROM showroom.verify_stock()
+ WHERE problem = 'sales record out of range';
+ROLLBACK;

@@ -25,6 +25,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -32,6 +33,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/resowner.h"
 
 /* The most lines one order may have: a generous key-account order. */
 #define SELL_MAX_LINES 10000
@@ -582,6 +584,58 @@ sell_line_no_cmp(const void *a, const void *b)
 }
 
 /*
+ * sell_take_one
+ *		The fast way to reserve a SKU's demand: one statement that finds a
+ *		free slot holding all of it and adds the demand to its allocated.
+ *
+ * v: dc id, SKU id and demand (v[3] is set here).  The search starts at
+ * the slot this backend took last time, then at slot 0.  Returns the slot,
+ * or -1 if no free slot can serve the demand.
+ *
+ * It runs in a subtransaction that is rolled back when it fails.  FOR
+ * UPDATE SKIP LOCKED locks a row before rechecking it: when a sale that
+ * committed after the search began has left a slot short, the slot is
+ * skipped but stays locked.  Such a stray lock would break the slot order
+ * in which the thorough way then locks the slots, and two sales draining
+ * the last units could deadlock; rolling the subtransaction back
+ * releases it.
+ */
+static int16
+sell_take_one(Datum *v)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	int16		slot = -1;
+	bool		isnull;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+
+	v[3] = Int16GetDatum(last_slot);
+	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 0 && last_slot > 0)
+	{
+		v[3] = Int16GetDatum(0);
+		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	}
+	if (SPI_processed == 1)
+		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1,
+										   &isnull));
+
+	if (slot >= 0)
+	{
+		ReleaseCurrentSubTransaction();
+		last_slot = slot;
+	}
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return slot;
+}
+
+/*
  * sell_take_sku
  *		Reserve the demand of one SKU (the lines lines[0..n-1], all of that
  *		SKU) in the DC, and record which slot gave how many units to which
@@ -626,21 +680,9 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	v[3] = Int16GetDatum(last_slot);
-	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-	if (SPI_processed == 0 && last_slot > 0)
+	slot = sell_take_one(v);
+	if (slot >= 0)
 	{
-		v[3] = Int16GetDatum(0);
-		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-	}
-	if (SPI_processed == 1)
-	{
-		bool		isnull;
-
-		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1,
-										   &isnull));
-		last_slot = slot;
 		for (i = 0; i < n; i++)
 		{
 			pieces[*npieces].line_no = lines[i].line_no;
@@ -650,19 +692,6 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 		}
 		return;
 	}
-
-	/*
-	 * XXX: a failed fast path may still hold a lock on a slot.  When the
-	 * search finds a slot updated by a sale that committed after this
-	 * statement began, FOR UPDATE locks the newest version and rechecks
-	 * the units; if they no longer suffice, the row is skipped but stays
-	 * locked.  The locks below are then not all taken in slot order, and
-	 * two sales draining the last units can deadlock (the benchmark's
-	 * drain saw 6 deadlocks in 4,000 attempts once in six runs; the sale
-	 * is rolled back whole, nothing is oversold).  Running the fast path
-	 * in a subtransaction, rolled back when it fails, would release such
-	 * locks, at the price of a subtransaction on every sale.
-	 */
 
 	/*
 	 * The thorough way: lock every slot and take what each has.  A SKU the

@@ -13,7 +13,8 @@
 #   sell hot    one-line sale of one SKU whose stock is split over 32 slots
 # and prints TPS and the ratios sell spread / raw spread and sell hot /
 # raw hot.  Then it drains a second hot SKU (3,000 units, 16 clients,
-# 4,000 attempts) and counts refusals made while units remained, and it
+# 4,000 attempts), prints how many attempts pgbench processed and how
+# many failed on a deadlock, counts refusals made while units remained, and
 # checks the ledger (verify_stock) and counts oversold units.  Each run
 # starts after VACUUM and CHECKPOINT; the showroom tables keep growing
 # from run to run.

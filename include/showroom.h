@@ -42,6 +42,7 @@
 #define ERRCODE_SR_INACTIVE_STORE			SR_ERRCODE('1', '1', '4')
 #define ERRCODE_SR_INACTIVE_SKU				SR_ERRCODE('1', '1', '5')
 #define ERRCODE_SR_UNKNOWN_SALES_LINE		SR_ERRCODE('1', '1', '6')
+#define ERRCODE_SR_SALES_RECORD_KEPT		SR_ERRCODE('1', '1', '7')
 
 /* SR2xx: service areas and dispatch */
 #define ERRCODE_SR_UNKNOWN_OUTLET			SR_ERRCODE('2', '0', '1')

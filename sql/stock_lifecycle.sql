@@ -73,3 +73,31 @@ SELECT 'ledger' AS "case", kind, sku_id, qty, d_on_hand, d_allocated, d_defectiv
        sales_order_id, sales_line_id, delivery_id
   FROM showroom.stock_movement ORDER BY id;
 SELECT 'verify' AS "case", * FROM showroom.verify_stock();
+
+-- Orders, lines and allocations are never deleted, and a store, DC or SKU
+-- that orders name is neither deleted nor renumbered (these triggers stand
+-- in for the foreign keys the sale path does without).
+SELECT 'delete order' AS "case", pg_temp.try($$DELETE FROM showroom.sales_order WHERE id = 2$$);
+SELECT 'delete line' AS "case", pg_temp.try($$DELETE FROM showroom.sales_line WHERE order_id = 2$$);
+SELECT 'delete allocation' AS "case", pg_temp.try($$DELETE FROM showroom.allocation$$);
+SELECT 'delete sold sku' AS "case", pg_temp.try($$DELETE FROM showroom.sku WHERE id = 1$$);
+SELECT 'renumber store' AS "case", pg_temp.try($$UPDATE showroom.store SET id = 99 WHERE id = 1$$);
+SELECT 'delete dc' AS "case", pg_temp.try($$DELETE FROM showroom.dc WHERE id = 1$$);
+SELECT 'kept' AS "case", (SELECT count(*) FROM showroom.sales_order) AS orders,
+       (SELECT count(*) FROM showroom.sales_line) AS lines,
+       (SELECT count(*) FROM showroom.allocation) AS allocations,
+       (SELECT count(*) FROM showroom.store WHERE id = 1) AS store_1,
+       (SELECT count(*) FROM showroom.dc WHERE id = 1) AS dc_1,
+       (SELECT count(*) FROM showroom.sku WHERE id = 1) AS sku_1;
+-- A line that names an unknown SKU (made by hand here) is reported.
+BEGIN;
+UPDATE showroom.sales_line SET sku_id = 424242 WHERE id = 1;
+SELECT 'orphan' AS "case", * FROM showroom.verify_stock();
+ROLLBACK;
+-- So is a value out of range where sell() would have refused it.
+BEGIN;
+UPDATE showroom.sales_line SET line_no = 0, unit_price_fen = -5 WHERE id = 3;
+UPDATE showroom.sales_order SET channel = 'web', cod_fen = -1 WHERE id = 2;
+SELECT 'out of range' AS "case", * FROM showroom.verify_stock()
+ WHERE problem = 'sales record out of range';
+ROLLBACK;

@@ -6,10 +6,10 @@
  *
  * A SKU's stock in a DC lives in one or more balance slots
  * (showroom.stock_balance).  A sale first tries to reserve a SKU's whole
- * demand in one slot, choosing among the slots in an order that differs
- * from backend to backend and skipping slots other sales hold locked; so
- * concurrent sales of a hot SKU lock different rows and commit in
- * parallel.  Only if no free slot can serve the demand does it lock every
+ * demand in one slot, starting from the slot its backend took last time
+ * and skipping slots other sales hold locked; so concurrent sales of a
+ * hot SKU lock different rows, each backend soon keeps to a slot of its
+ * own, and they commit in parallel.  Only if no free slot can serve the demand does it lock every
  * slot of the SKU, in slot order, and gather the units from several;
  * so a unit that exists anywhere is found, and a sale is never refused
  * while units remain.  Lines are handled by SKU in ascending order, and
@@ -25,6 +25,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -32,6 +33,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/resowner.h"
 
 /* The most lines one order may have: a generous key-account order. */
 #define SELL_MAX_LINES 10000
@@ -54,18 +56,58 @@ typedef struct SellPiece
 	int32		qty;
 } SellPiece;
 
+/*
+ * The writes of a sale: the order, its lines, their allocations and one
+ * ledger row per allocation, in one statement.  plan_write ends it there;
+ * plan_write_bo, used only when some line waits, adds its backorders.
+ * $20 (units short per line) is declared in both and read only by the
+ * second.
+ */
+#define SELL_WRITE_SQL \
+	"WITH o AS (" \
+	" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id," \
+	"  channel, customer_name, customer_phone, address, delivery_point," \
+	"  delivery_date, cod_fen, state)" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7," \
+	"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)" \
+	" RETURNING id)," \
+	" l AS (" \
+	" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty," \
+	"  unit_price_fen)" \
+	" SELECT o.id, u.line_no, u.sku_id, u.qty, u.price" \
+	"   FROM o, unnest($13, $14, $15, $16) AS u (line_no, sku_id, qty," \
+	"   price)" \
+	" RETURNING id, order_id, line_no, sku_id)," \
+	" a AS (" \
+	" INSERT INTO showroom.allocation (sales_line_id, sales_order_id," \
+	"  dc_id, sku_id, slot, qty, open_qty)" \
+	" SELECT l.id, l.order_id, $3, l.sku_id, p.slot, p.qty, p.qty" \
+	"   FROM unnest($17, $18, $19) AS p (line_no, slot, qty)" \
+	"   JOIN l USING (line_no)" \
+	" RETURNING id, sales_line_id, sales_order_id, sku_id, slot, qty)," \
+	" m AS (" \
+	" INSERT INTO showroom.stock_movement (dc_id, sku_id, slot, kind," \
+	"  qty, d_allocated, sales_order_id, sales_line_id, allocation_id)" \
+	" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty," \
+	"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id)"
+
+/*
+ * The balance slot this backend's last fast-path sale took: its next sale
+ * looks there first (see sell_take_sku).
+ */
+static int16 last_slot = 0;
+
 /* The plans of the sale path, prepared on first use and kept. */
 static SPIPlanPtr plan_ref_lock = NULL;
 static SPIPlanPtr plan_ref_find = NULL;
 static SPIPlanPtr plan_store = NULL;
-static SPIPlanPtr plan_region_dc = NULL;
-static SPIPlanPtr plan_dc = NULL;
 static SPIPlanPtr plan_skus = NULL;
 static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
 static SPIPlanPtr plan_new_slot = NULL;
 static SPIPlanPtr plan_write = NULL;
+static SPIPlanPtr plan_write_bo = NULL;
 
 /*
  * stock_prepare
@@ -106,10 +148,9 @@ static void
 stock_prepare_all(void)
 {
 	Oid			t_text[1] = {TEXTOID};
-	Oid			t_int8[1] = {INT8OID};
-	Oid			t_point[2] = {FLOAT8OID, FLOAT8OID};
+	Oid			t_store[3] = {INT8OID, FLOAT8OID, FLOAT8OID};
 	Oid			t_int8arr[1] = {INT8ARRAYOID};
-	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT4OID};
+	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT2OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
 	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
 	Oid			t_write[20] = {
@@ -119,7 +160,7 @@ stock_prepare_all(void)
 		INT4ARRAYOID, INT2ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
 	};
 
-	if (plan_write != NULL)
+	if (plan_write_bo != NULL)
 		return;
 
 	plan_ref_lock = stock_prepare(
@@ -129,15 +170,14 @@ stock_prepare_all(void)
 		"SELECT id, store_id FROM showroom.sales_order "
 		"WHERE external_ref = $1", 1, t_text);
 	plan_store = stock_prepare(
-		"SELECT home_dc_id, active FROM showroom.store WHERE id = $1",
-		1, t_int8);
-	plan_region_dc = stock_prepare(
-		"SELECT d.id FROM showroom.dc d "
-		"WHERE d.active AND ST_Covers(d.region, "
-		"ST_SetSRID(ST_MakePoint($1, $2), 4326)) "
-		"ORDER BY d.id LIMIT 1", 2, t_point);
-	plan_dc = stock_prepare(
-		"SELECT active FROM showroom.dc WHERE id = $1", 1, t_int8);
+		"SELECT s.home_dc_id, s.active, r.id, h.active "
+		"FROM showroom.store s "
+		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
+		" WHERE d.active AND ST_Covers(d.region, "
+		" ST_SetSRID(ST_MakePoint($2, $3), 4326)) "
+		" ORDER BY d.id LIMIT 1) r ON true "
+		"LEFT JOIN showroom.dc h ON h.id = s.home_dc_id "
+		"WHERE s.id = $1", 3, t_store);
 	plan_skus = stock_prepare(
 		"SELECT id, active, list_price_fen FROM showroom.sku "
 		"WHERE id = ANY ($1)", 1, t_int8arr);
@@ -145,10 +185,9 @@ stock_prepare_all(void)
 		"UPDATE showroom.stock_balance b SET allocated = b.allocated + $3 "
 		"WHERE b.dc_id = $1 AND b.sku_id = $2 AND b.slot = "
 		"(SELECT s.slot FROM showroom.stock_balance s "
-		" WHERE s.dc_id = $1 AND s.sku_id = $2 "
+		" WHERE s.dc_id = $1 AND s.sku_id = $2 AND s.slot >= $4 "
 		"   AND s.on_hand - s.allocated >= $3 "
-		" ORDER BY pg_catalog.hashint4(s.slot::integer # $4) "
-		" LIMIT 1 FOR UPDATE SKIP LOCKED) "
+		" ORDER BY s.slot LIMIT 1 FOR UPDATE SKIP LOCKED) "
 		"RETURNING b.slot", 4, t_take);
 	plan_lock_slots = stock_prepare(
 		"SELECT slot, on_hand - allocated FROM showroom.stock_balance "
@@ -160,34 +199,9 @@ stock_prepare_all(void)
 	plan_new_slot = stock_prepare(
 		"INSERT INTO showroom.stock_balance (dc_id, sku_id, slot) "
 		"VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", 2, t_pair);
-	plan_write = stock_prepare(
-		"WITH o AS ("
-		" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id,"
-		"  channel, customer_name, customer_phone, address, delivery_point,"
-		"  delivery_date, cod_fen, state)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7,"
-		"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)"
-		" RETURNING id),"
-		" l AS ("
-		" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty,"
-		"  unit_price_fen)"
-		" SELECT o.id, u.line_no, u.sku_id, u.qty, u.price"
-		"   FROM o, unnest($13, $14, $15, $16) AS u (line_no, sku_id, qty,"
-		"   price)"
-		" RETURNING id, order_id, line_no, sku_id),"
-		" a AS ("
-		" INSERT INTO showroom.allocation (sales_line_id, sales_order_id,"
-		"  dc_id, sku_id, slot, qty, open_qty)"
-		" SELECT l.id, l.order_id, $3, l.sku_id, p.slot, p.qty, p.qty"
-		"   FROM unnest($17, $18, $19) AS p (line_no, slot, qty)"
-		"   JOIN l USING (line_no)"
-		" RETURNING id, sales_line_id, sales_order_id, sku_id, slot, qty),"
-		" m AS ("
-		" INSERT INTO showroom.stock_movement (dc_id, sku_id, slot, kind,"
-		"  qty, d_allocated, sales_order_id, sales_line_id, allocation_id)"
-		" SELECT $3, a.sku_id, a.slot, 'allocation', a.qty, a.qty,"
-		"  a.sales_order_id, a.sales_line_id, a.id FROM a ORDER BY a.id),"
-		" w AS ("
+	plan_write = stock_prepare(SELL_WRITE_SQL "SELECT id FROM o", 20, t_write);
+	plan_write_bo = stock_prepare(SELL_WRITE_SQL
+		" , w AS ("
 		" INSERT INTO showroom.backorder (sales_line_id, sales_order_id,"
 		"  dc_id, sku_id, qty, waiting_qty)"
 		" SELECT l.id, l.order_id, $3, l.sku_id, s.qty, s.qty"
@@ -445,42 +459,42 @@ sell_replay(text *ref, int64 store_id)
  *		store's home DC, which must be active.
  *
  * store_id: the selling store; lon, lat: the delivery point.  Returns
- * the DC id.
+ * the DC id.  One statement reads the store, the covering DC and the
+ * home DC together.
  */
 static int64
 sell_choose_dc(int64 store_id, double lon, double lat)
 {
-	Datum		v[2];
+	Datum		v[3];
 	bool		isnull;
 	int64		home_dc;
 	int64		dc_id;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	Datum		home_active;
 
 	v[0] = Int64GetDatum(store_id);
+	v[1] = Float8GetDatum(lon);
+	v[2] = Float8GetDatum(lat);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
 	if (!stock_first_int8(1, &home_dc))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_UNKNOWN_STORE),
 				 errmsg("unknown store"),
 				 errdetail("No store has id %lld.", (long long) store_id)));
-	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 2, &isnull)))
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_STORE),
 				 errmsg("store is not active"),
 				 errdetail("Store %lld is inactive and may not sell.",
 						   (long long) store_id)));
-
-	v[0] = Float8GetDatum(lon);
-	v[1] = Float8GetDatum(lat);
-	stock_exec(plan_region_dc, v, NULL, SPI_OK_SELECT);
-	if (stock_first_int8(1, &dc_id))
+	if (stock_first_int8(3, &dc_id))
 		return dc_id;
 
-	v[0] = Int64GetDatum(home_dc);
-	stock_exec(plan_dc, v, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 0 ||
-		!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 1, &isnull)))
+	home_active = SPI_getbinval(tup, desc, 4, &isnull);
+	if (isnull || !DatumGetBool(home_active))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_DC),
 				 errmsg("distribution centre is not active"),
@@ -570,6 +584,58 @@ sell_line_no_cmp(const void *a, const void *b)
 }
 
 /*
+ * sell_take_one
+ *		The fast way to reserve a SKU's demand: one statement that finds a
+ *		free slot holding all of it and adds the demand to its allocated.
+ *
+ * v: dc id, SKU id and demand (v[3] is set here).  The search starts at
+ * the slot this backend took last time, then at slot 0.  Returns the slot,
+ * or -1 if no free slot can serve the demand.
+ *
+ * It runs in a subtransaction that is rolled back when it fails.  FOR
+ * UPDATE SKIP LOCKED locks a row before rechecking it: when a sale that
+ * committed after the search began has left a slot short, the slot is
+ * skipped but stays locked.  Such a stray lock would break the slot order
+ * in which the thorough way then locks the slots, and two sales draining
+ * the last units could deadlock; rolling the subtransaction back
+ * releases it.
+ */
+static int16
+sell_take_one(Datum *v)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	int16		slot = -1;
+	bool		isnull;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+
+	v[3] = Int16GetDatum(last_slot);
+	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 0 && last_slot > 0)
+	{
+		v[3] = Int16GetDatum(0);
+		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	}
+	if (SPI_processed == 1)
+		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1,
+										   &isnull));
+
+	if (slot >= 0)
+	{
+		ReleaseCurrentSubTransaction();
+		last_slot = slot;
+	}
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return slot;
+}
+
+/*
  * sell_take_sku
  *		Reserve the demand of one SKU (the lines lines[0..n-1], all of that
  *		SKU) in the DC, and record which slot gave how many units to which
@@ -584,7 +650,6 @@ static void
 sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 			  int *npieces)
 {
-	static int32 seed = -1;
 	Datum		v[4];
 	int32		demand = 0;
 	int16		slot;
@@ -605,22 +670,19 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 							   (long long) lines[0].sku_id, PG_INT32_MAX)));
 		demand += lines[i].qty;
 	}
-	if (seed < 0)
-		seed = (int32) (MyProcPid & 0x7fffffff);
 
-	/* The fast way: one free slot with enough units. */
+	/*
+	 * The fast way: one free slot with enough units, searched upwards from
+	 * the slot this backend took last time (then from slot 0), so that
+	 * concurrent sales of a hot SKU each settle on a slot of their own and
+	 * the search stops at the first row instead of reading every slot.
+	 */
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	v[3] = Int32GetDatum(seed);
-	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-	if (SPI_processed == 1)
+	slot = sell_take_one(v);
+	if (slot >= 0)
 	{
-		bool		isnull;
-
-		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1,
-										   &isnull));
 		for (i = 0; i < n; i++)
 		{
 			pieces[*npieces].line_no = lines[i].line_no;
@@ -877,7 +939,8 @@ showroom_sell(PG_FUNCTION_ARGS)
 		v[18] = stock_int4_array(p_qty, npieces);
 		v[19] = stock_int4_array(short_qty, n);
 
-		stock_exec(plan_write, v, nulls, SPI_OK_SELECT);
+		stock_exec(any_short ? plan_write_bo : plan_write, v, nulls,
+				   SPI_OK_SELECT);
 		if (!stock_first_int8(1, &order_id))
 			elog(ERROR, "showroom: sales order insert returned no id");
 	}

@@ -30,6 +30,11 @@ SELECT showroom.request_service('installation', 113.62, 37.84, '2026-06-02',
 SELECT showroom.request_service('installation', 113.63, 37.83, '2026-06-02',
                                 customer_name => 'second customer', category => 'air_conditioner');
 SELECT showroom.assign(2, 1, 'set up for the outlet');
+-- A part in stock at the outlet, for the parts it uses.
+SELECT showroom.add_part('RCAP', 'roles capacitor') AS part;
+SELECT showroom.set_part_price(1, 1200, '2026-01-01') IS NOT NULL AS priced,
+       showroom.receive_parts(1, 1, 10, 'opening') AS at_dc,
+       showroom.issue_parts(1, 1, 1, 5) AS at_outlet;
 -- A sale for the DC to pick.
 SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}', customer_name => 'first buyer');
 
@@ -91,10 +96,13 @@ SELECT 'dispatcher dispatches' AS "case", sr_roles.act($$SELECT showroom.dispatc
 SELECT 'dispatcher sells' AS "case",
        sr_roles.act($$SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}')$$);
 
--- The outlet accepts its order and leaves for it; it may not dispatch.
+-- The outlet accepts its order, leaves for it and records a part it
+-- used; it may not dispatch.
 \c - sr_r_outlet
 SELECT 'outlet accepts' AS "case", sr_roles.act($$SELECT (showroom.move_order(2, 'accepted')).to_state$$);
 SELECT 'outlet leaves' AS "case", sr_roles.act($$SELECT (showroom.move_order(2, 'on_the_way')).to_state$$);
+SELECT 'outlet uses a part' AS "case",
+       sr_roles.act($$SELECT showroom.record_part_use(2, 1, 1, false) IS NOT NULL$$);
 SELECT 'outlet dispatches' AS "case", sr_roles.act($$SELECT showroom.dispatch(1)$$);
 
 -- Finance records a COD collection and its remittance; it may not move
@@ -116,6 +124,8 @@ SELECT id, store_id, state FROM showroom.sample ORDER BY id;
 SELECT sample_id, grade, price_fen FROM showroom.open_box_sale ORDER BY id;
 SELECT id, state, outlet_id FROM showroom.service_order ORDER BY id;
 SELECT order_id, from_state, to_state, db_role FROM showroom.service_trail ORDER BY id;
+SELECT order_id, part_id, qty, outlet_id FROM showroom.part_use ORDER BY id;
+SELECT part_id, dc_id, outlet_id, on_hand FROM showroom.part_stock ORDER BY dc_id, outlet_id;
 SELECT sales_order_id, outlet_id, amount_fen FROM showroom.cod_collection ORDER BY id;
 SELECT outlet_id, amount_fen FROM showroom.cod_remittance ORDER BY id;
 

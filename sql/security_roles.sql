@@ -36,7 +36,9 @@ SELECT showroom.set_part_price(1, 1200, '2026-01-01') IS NOT NULL AS priced,
        showroom.receive_parts(1, 1, 10, 'opening') AS at_dc,
        showroom.issue_parts(1, 1, 1, 5) AS at_outlet;
 -- A sale for the DC to pick.
-SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}', customer_name => 'first buyer');
+SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}', customer_name => 'first buyer',
+                     delivery_date => '2026-06-03');
+SELECT showroom.add_vehicle(1, 'RV1', 8000, 1500, '08:00', '18:00', false) AS vehicle;
 
 -- One login per role, mapped to the first store, DC and outlet.
 SET client_min_messages = warning;
@@ -63,11 +65,14 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
 
--- DC staff receive stock, pick the sale at their DC and place a display
--- sample in the store; they may not receive stock at another DC.
+-- DC staff receive stock, pick the sale at their DC, plan the day's
+-- delivery runs and place a display sample in the store; they may not
+-- receive stock at another DC.
 \c - sr_r_dc
 SELECT 'dc receives' AS "case", sr_roles.act($$SELECT showroom.receive_stock(1, 1, 3, 'truck 7')$$);
 SELECT 'dc picks' AS "case", sr_roles.act($$SELECT showroom.pick_order(1)$$);
+SELECT 'dc plans the day''s runs' AS "case",
+       sr_roles.act($$SELECT string_agg(order_id || ' ' || outcome, ', ') FROM showroom.plan_runs(1, '2026-06-03')$$);
 SELECT 'dc places a sample' AS "case", sr_roles.act($$SELECT showroom.place_sample(1, 1, 'SN-1')$$);
 SELECT 'dc receives at another DC' AS "case",
        sr_roles.act($$SELECT showroom.receive_stock(2, 1, 3, 'wrong DC')$$);
@@ -120,6 +125,8 @@ SELECT 'finance moves an order' AS "case",
 \c - postgres
 SELECT id, store_id, dc_id, state FROM showroom.sales_order ORDER BY id;
 SELECT dc_id, store_id, kind, qty, done_by FROM showroom.stock_movement ORDER BY id;
+SELECT r.vehicle_id, st.order_id, st.seq FROM showroom.delivery_run r
+  JOIN showroom.run_stop st ON st.run_id = r.id ORDER BY st.seq;
 SELECT id, store_id, state FROM showroom.sample ORDER BY id;
 SELECT sample_id, grade, price_fen FROM showroom.open_box_sale ORDER BY id;
 SELECT id, state, outlet_id FROM showroom.service_order ORDER BY id;

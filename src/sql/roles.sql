@@ -664,9 +664,12 @@ CREATE POLICY dc_own ON showroom.vehicle FOR SELECT TO showroom_dc
 CREATE POLICY dc_own ON showroom.delivery_run FOR ALL TO showroom_dc
   USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
   WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
-CREATE POLICY by_run ON showroom.run_stop FOR ALL TO showroom_dc
-  USING (EXISTS (SELECT 1 FROM showroom.delivery_run r WHERE r.id = run_stop.run_id))
-  WITH CHECK (EXISTS (SELECT 1 FROM showroom.delivery_run r WHERE r.id = run_stop.run_id));
+-- A stop follows its sales order, not its run: plan_runs() inserts a run
+-- and its stops in one statement, whose policy check could not see the
+-- new run yet.
+CREATE POLICY by_order ON showroom.run_stop FOR ALL TO showroom_dc
+  USING (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = run_stop.order_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = run_stop.order_id));
 CREATE POLICY dc_own ON showroom.run_pending FOR ALL TO showroom_dc
   USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
   WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));

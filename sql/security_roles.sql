@@ -67,7 +67,7 @@ END $$;
 
 -- DC staff receive stock, pick the sale at their DC, plan the day's
 -- delivery runs and place a display sample in the store; they may not
--- receive stock at another DC.
+-- receive stock at another DC, nor sell.
 \c - sr_r_dc
 SELECT 'dc receives' AS "case", sr_roles.act($$SELECT showroom.receive_stock(1, 1, 3, 'truck 7')$$);
 SELECT 'dc picks' AS "case", sr_roles.act($$SELECT showroom.pick_order(1)$$);
@@ -76,6 +76,8 @@ SELECT 'dc plans the day''s runs' AS "case",
 SELECT 'dc places a sample' AS "case", sr_roles.act($$SELECT showroom.place_sample(1, 1, 'SN-1')$$);
 SELECT 'dc receives at another DC' AS "case",
        sr_roles.act($$SELECT showroom.receive_stock(2, 1, 3, 'wrong DC')$$);
+SELECT 'dc sells' AS "case",
+       sr_roles.act($$SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}')$$);
 
 -- A clerk sells the sample open-box in its store; it may not sell for
 -- another store.

@@ -522,13 +522,14 @@ CREATE POLICY dc_own ON showroom.defect FOR ALL TO showroom_dc
   WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
 
 -- stock: the API.  A clerk sells and cancels; DC staff receive, pick,
--- ship, deliver, take returns and report defects.  Each line lists the
+-- ship, deliver, take returns and report defects.  Each grant lists the
 -- entry points first, then the helpers they call (EXECUTE is checked at
 -- every call, so a helper is granted to whoever calls its caller).
 GRANT EXECUTE ON FUNCTION showroom.sell(bigint, double precision, double precision,
     bigint[], integer[], bigint[], text, boolean, text, text, text, date, bigint, text),
-  showroom.cancel_order(bigint, text),
-  showroom.return_goods(bigint, integer, boolean, text),
+  showroom.cancel_order(bigint, text)
+  TO showroom_clerk;
+GRANT EXECUTE ON FUNCTION showroom.return_goods(bigint, integer, boolean, text),
   showroom.check_qty(integer, text), showroom.lock_order(bigint),
   showroom.lock_line(bigint), showroom.order_state_error(showroom.sales_order, text, text),
   showroom.serve_backorders(bigint, bigint), showroom.take_stock(bigint, bigint, integer, bigint, bigint),

@@ -23,10 +23,11 @@ INSERT INTO showroom.outlet (code, name, base) VALUES
 INSERT INTO showroom.service_area (outlet_id, name, geom) VALUES
   (1, 'east', 'SRID=4326;MULTIPOLYGON(((113.5 37.8,113.7 37.8,113.7 37.9,113.5 37.8)))'),
   (2, 'west', 'SRID=4326;MULTIPOLYGON(((112.5 37.8,112.7 37.8,112.7 37.9,112.5 37.8)))');
-INSERT INTO showroom.service_order (kind, category, sales_order_id, point, service_date, outlet_id)
-VALUES ('installation', 'air_conditioner', 1, 'SRID=4326;POINT(113.61 37.84)', '2026-05-04', 1),
-       ('installation', 'air_conditioner', 2, 'SRID=4326;POINT(112.57 37.85)', '2026-05-04', 2),
-       ('repair', 'air_conditioner', NULL, 'SRID=4326;POINT(113.62 37.83)', '2026-05-05', NULL);
+-- The two assigned ones are dispatched, so that an outlet may accept them.
+INSERT INTO showroom.service_order (kind, category, sales_order_id, point, service_date, outlet_id, state)
+VALUES ('installation', 'air_conditioner', 1, 'SRID=4326;POINT(113.61 37.84)', '2026-05-04', 1, 'dispatched'),
+       ('installation', 'air_conditioner', 2, 'SRID=4326;POINT(112.57 37.85)', '2026-05-04', 2, 'dispatched'),
+       ('repair', 'air_conditioner', NULL, 'SRID=4326;POINT(113.62 37.83)', '2026-05-05', NULL, 'requested');
 INSERT INTO showroom.outlet_satisfaction (outlet_id, kind, score, visits)
 VALUES (1, 'installation', 4.5, 10), (2, 'installation', 3.0, 4);
 
@@ -65,14 +66,18 @@ BEGIN
   RETURN 'ok, ' || n || ' row(s)';
 EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
+-- Every room adds settings; the defaults and the settings view are shown
+-- by the schema's own setting only, so that the matrix says whether a
+-- role reads them without listing what other rooms define.
 CREATE VIEW sr_sec.matrix AS
 SELECT t AS "table", sr_sec.seen(t, k) AS rows_seen
   FROM (VALUES ('category', 'code'), ('sku', 'id'), ('dc', 'id'),
                ('store', 'id'), ('sales_order', 'id'), ('sales_line', 'id'),
                ('service_kind', 'code'), ('outlet', 'id'), ('service_area', 'id'),
                ('service_order', 'id'), ('outlet_satisfaction', 'outlet_id'),
-               ('setting_default', 'name'), ('setting', 'name'), ('staff_login', 'login'),
-               ('settings', 'name')) v(t, k);
+               ('setting_default', $$CASE name WHEN 'business_time_zone' THEN name END$$),
+               ('setting', 'name'), ('staff_login', 'login'),
+               ('settings', $$CASE name WHEN 'business_time_zone' THEN name END$$)) v(t, k);
 GRANT SELECT ON sr_sec.matrix TO PUBLIC;
 SELECT showroom.set_setting('business_time_zone', 'Asia/Chongqing');
 

@@ -239,7 +239,8 @@ BEGIN
     r := ST_Transform(g, 4326);
   END IF;
   IF NOT ST_IsEmpty(r)
-     AND (ST_XMin(r) < -180 OR ST_XMax(r) > 180 OR ST_YMin(r) < -90 OR ST_YMax(r) > 90) THEN
+     AND (ST_XMin(r) < -180::float8 OR ST_XMax(r) > 180::float8
+          OR ST_YMin(r) < -90::float8 OR ST_YMax(r) > 90::float8) THEN
     RAISE EXCEPTION 'coordinates out of lon/lat range'
       USING ERRCODE = 'SR108',
             DETAIL = format('extent %s; lon must lie in [-180, 180] and lat in [-90, 90].',
@@ -287,7 +288,7 @@ BEGIN
               HINT = 'Fix the polygon, or pass repair => true to make it valid keeping every part.';
     END IF;
     fixed := ST_CollectionExtract(ST_MakeValid(r), 3);
-    IF ST_IsEmpty(fixed) OR ST_Area(fixed) = 0 THEN
+    IF ST_IsEmpty(fixed) OR ST_Area(fixed) = 0::float8 THEN
       RAISE EXCEPTION 'area cannot be repaired'
         USING ERRCODE = 'SR202',
               DETAIL = format('%s; nothing of positive area is left.', ST_IsValidReason(r));

@@ -476,6 +476,105 @@ CREATE POLICY by_order ON showroom.sales_line FOR ALL
   USING (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = sales_line.order_id))
   WITH CHECK (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = sales_line.order_id));
 
+-- stock: balances, the ledger, allocations, backorders, deliveries and
+-- defects.  The stock API runs as the caller, so the roles that call it
+-- hold the table rights it needs.  A clerk's sale allocates stock of any
+-- DC that covers the customer, so clerks work on every DC's balances; DC
+-- staff on their own DC's.  Finance reads the ledger.  The ledger is
+-- append-only (its trigger refuses UPDATE and DELETE).
+GRANT SELECT, INSERT, UPDATE ON showroom.stock_balance, showroom.allocation,
+  showroom.backorder TO showroom_clerk, showroom_dc;
+GRANT SELECT, INSERT ON showroom.stock_movement TO showroom_clerk, showroom_dc;
+GRANT SELECT ON showroom.stock_movement TO showroom_finance;
+GRANT SELECT, INSERT, UPDATE ON showroom.delivery TO showroom_dc;
+GRANT SELECT, INSERT ON showroom.defect TO showroom_dc;
+GRANT UPDATE (delivered_qty, returned_qty) ON showroom.sales_line TO showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.stock_movement_id_seq, showroom.allocation_id_seq,
+  showroom.backorder_id_seq TO showroom_clerk, showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.delivery_id_seq, showroom.defect_id_seq TO showroom_dc;
+CREATE POLICY clerk_all ON showroom.stock_balance FOR ALL TO showroom_clerk
+  USING (true) WITH CHECK (true);
+CREATE POLICY dc_own ON showroom.stock_balance FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY clerk_all ON showroom.stock_movement FOR ALL TO showroom_clerk
+  USING (true) WITH CHECK (true);
+CREATE POLICY dc_own ON showroom.stock_movement FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY staff_read ON showroom.stock_movement FOR SELECT TO showroom_finance
+  USING (true);
+CREATE POLICY clerk_all ON showroom.allocation FOR ALL TO showroom_clerk
+  USING (true) WITH CHECK (true);
+CREATE POLICY dc_own ON showroom.allocation FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY clerk_all ON showroom.backorder FOR ALL TO showroom_clerk
+  USING (true) WITH CHECK (true);
+CREATE POLICY dc_own ON showroom.backorder FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY by_order ON showroom.delivery FOR ALL TO showroom_dc
+  USING (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = delivery.sales_order_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = delivery.sales_order_id));
+CREATE POLICY dc_own ON showroom.defect FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+
+-- stock: the API.  A clerk sells and cancels; DC staff receive, pick,
+-- ship, deliver, take returns and report defects.  Each grant lists the
+-- entry points first, then the helpers they call (EXECUTE is checked at
+-- every call, so a helper is granted to whoever calls its caller).
+GRANT EXECUTE ON FUNCTION showroom.sell(bigint, double precision, double precision,
+    bigint[], integer[], bigint[], text, boolean, text, text, text, date, bigint, text),
+  showroom.cancel_order(bigint, text)
+  TO showroom_clerk;
+GRANT EXECUTE ON FUNCTION showroom.return_goods(bigint, integer, boolean, text),
+  showroom.check_qty(integer, text), showroom.lock_order(bigint),
+  showroom.lock_line(bigint), showroom.order_state_error(showroom.sales_order, text, text),
+  showroom.serve_backorders(bigint, bigint), showroom.take_stock(bigint, bigint, integer, bigint, bigint),
+  showroom.check_dc_sku(bigint, bigint), showroom.ensure_slot0(bigint, bigint),
+  showroom.dcs_covering(geometry), showroom.to_lonlat(geometry)
+  TO showroom_clerk, showroom_dc;
+GRANT EXECUTE ON FUNCTION showroom.receive_stock(bigint, bigint, integer, text),
+  showroom.pick_order(bigint), showroom.ship_order(bigint),
+  showroom.deliver(bigint, integer), showroom.deliver_order(bigint),
+  showroom.report_defect(bigint, integer, text, bigint, text),
+  showroom.consume(showroom.sales_line, integer, text, bigint, text),
+  showroom.line_open_qty(bigint)
+  TO showroom_dc;
+
+-- samples: display samples, open-box sales and requests.  DC staff place
+-- samples from their DC's stock in any store; a clerk requests samples
+-- for its store and sells them open-box.
+GRANT SELECT, UPDATE (state, ended_at) ON showroom.sample TO showroom_clerk;
+GRANT SELECT, INSERT ON showroom.sample TO showroom_dc;
+GRANT SELECT, INSERT ON showroom.open_box_sale TO showroom_clerk;
+GRANT SELECT, INSERT ON showroom.sample_request TO showroom_clerk;
+GRANT SELECT, INSERT, UPDATE (sample_id) ON showroom.sample_request TO showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.open_box_sale_id_seq, showroom.sample_request_id_seq
+  TO showroom_clerk;
+GRANT USAGE ON SEQUENCE showroom.sample_id_seq, showroom.sample_request_id_seq TO showroom_dc;
+CREATE POLICY clerk_own ON showroom.sample FOR ALL TO showroom_clerk
+  USING (store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]))
+  WITH CHECK (store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]));
+CREATE POLICY dc_all ON showroom.sample FOR ALL TO showroom_dc
+  USING (true) WITH CHECK (true);
+CREATE POLICY by_sample ON showroom.open_box_sale FOR ALL TO showroom_clerk
+  USING (EXISTS (SELECT 1 FROM showroom.sample s WHERE s.id = open_box_sale.sample_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.sample s WHERE s.id = open_box_sale.sample_id));
+CREATE POLICY clerk_own ON showroom.sample_request FOR ALL TO showroom_clerk
+  USING (store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]))
+  WITH CHECK (store_id = ANY ((SELECT showroom.my_store_ids())::bigint[]));
+CREATE POLICY dc_all ON showroom.sample_request FOR ALL TO showroom_dc
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.open_box_sale(bigint, text, bigint, text, text),
+  showroom.request_sample(bigint, bigint), showroom.check_store(bigint)
+  TO showroom_clerk;
+GRANT EXECUTE ON FUNCTION showroom.place_sample(bigint, bigint, text, text),
+  showroom.request_sample(bigint, bigint), showroom.check_store(bigint)
+  TO showroom_dc;
+
 -- areas: service kinds are read by every working role; outlets and their
 -- areas by dispatchers, DC staff and finance in full, by an outlet only
 -- its own.
@@ -496,6 +595,91 @@ CREATE POLICY outlet_own ON showroom.service_area FOR SELECT TO showroom_outlet
 CREATE POLICY staff_read ON showroom.service_area FOR SELECT
   TO showroom_dc, showroom_dispatcher, showroom_finance
   USING (true);
+
+-- areas: capabilities, capacities and area pieces are read by the
+-- dispatcher (the candidate screen) and, for its own outlet, by an
+-- outlet.  The dispatcher may suspend an outlet and lift a suspension
+-- (the complaint rule suspends too), which writes the two suspension
+-- columns of outlet and a log row; outlet_row() locks the outlet row,
+-- which needs the UPDATE policy.
+GRANT SELECT ON showroom.capability, showroom.outlet_capacity,
+  showroom.service_area_piece TO showroom_dispatcher, showroom_outlet;
+CREATE POLICY staff_read ON showroom.capability FOR SELECT TO showroom_dispatcher
+  USING (true);
+CREATE POLICY outlet_own ON showroom.capability FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY staff_read ON showroom.outlet_capacity FOR SELECT TO showroom_dispatcher
+  USING (true);
+CREATE POLICY outlet_own ON showroom.outlet_capacity FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY staff_read ON showroom.service_area_piece FOR SELECT TO showroom_dispatcher
+  USING (true);
+CREATE POLICY outlet_own ON showroom.service_area_piece FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+GRANT UPDATE (suspended_reason, suspended_at) ON showroom.outlet TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.outlet FOR UPDATE TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT ON showroom.outlet_suspension_log TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.outlet_suspension_log_id_seq TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.outlet_suspension_log FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.suspend_outlet(bigint, text),
+  showroom.lift_suspension(bigint, text), showroom.outlet_row(bigint),
+  showroom.acting_person(), showroom.capacity_on(bigint, text, date),
+  showroom.to_lonlat(geometry)
+  TO showroom_dispatcher;
+
+-- dispatch: bookings, loads, the dispatch log and the pending list are
+-- the dispatcher's.
+GRANT SELECT, INSERT, UPDATE ON showroom.outlet_load, showroom.outlet_kind_load
+  TO showroom_dispatcher;
+GRANT SELECT, INSERT, UPDATE ON showroom.booking TO showroom_dispatcher;
+GRANT SELECT, INSERT ON showroom.dispatch_log TO showroom_dispatcher;
+GRANT SELECT, INSERT, UPDATE, DELETE ON showroom.dispatch_pending TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.dispatch_log_id_seq TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.outlet_load FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.outlet_kind_load FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.booking FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.dispatch_log FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.dispatch_pending FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.candidates(bigint),
+  showroom.candidates(geometry, text, text, date), showroom.dispatch(bigint),
+  showroom.assign(bigint, bigint, text), showroom.reassign(bigint, bigint, text),
+  showroom.dispatch_date(date)
+  TO showroom_dispatcher;
+
+-- runs: DC staff plan and load their DC's delivery runs; vehicles are
+-- the administrator's (step 3), DC staff read their own.
+GRANT SELECT ON showroom.vehicle TO showroom_dc;
+GRANT SELECT, INSERT, UPDATE, DELETE ON showroom.delivery_run TO showroom_dc;
+GRANT SELECT, INSERT ON showroom.run_stop TO showroom_dc;
+GRANT SELECT, INSERT, DELETE ON showroom.run_pending TO showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.delivery_run_id_seq TO showroom_dc;
+CREATE POLICY dc_own ON showroom.vehicle FOR SELECT TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY dc_own ON showroom.delivery_run FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+-- A stop follows its sales order, not its run: plan_runs() inserts a run
+-- and its stops in one statement, whose policy check could not see the
+-- new run yet.
+CREATE POLICY by_order ON showroom.run_stop FOR ALL TO showroom_dc
+  USING (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = run_stop.order_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = run_stop.order_id));
+CREATE POLICY dc_own ON showroom.run_pending FOR ALL TO showroom_dc
+  USING (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+GRANT EXECUTE ON FUNCTION showroom.plan_runs(bigint, date), showroom.load_run(bigint),
+  showroom.route_plan(double precision, double precision, double precision[],
+    double precision[], double precision[], double precision[], integer[], integer[],
+    integer[], integer[], double precision[], double precision[], integer[], integer[],
+    boolean[], double precision)
+  TO showroom_dc;
 
 -- workflow: service orders.  Dispatchers see, create and assign them all;
 -- an outlet sees its own and moves their state, and cannot hand one to
@@ -525,6 +709,151 @@ CREATE POLICY outlet_own ON showroom.outlet_satisfaction FOR SELECT TO showroom_
 CREATE POLICY staff_read ON showroom.outlet_satisfaction FOR SELECT
   TO showroom_dispatcher, showroom_finance
   USING (true);
+
+-- workflow: states, transitions and problem codes are read by every
+-- working role (the state-change trigger and check_code() read them as
+-- the caller); the administrator changes them (step 3).  Every state
+-- change writes a trail row as the role that made it, so the roles that
+-- move orders insert there.  DC staff create installation and second
+-- delivery orders when they deliver (the ledger's trigger), on the
+-- orders of their DC.  The dispatcher records requests, complaints and
+-- return visits and recomputes the scores those change.
+GRANT SELECT ON showroom.service_state, showroom.service_transition,
+  showroom.problem_code TO showroom_clerk, showroom_dc, showroom_dispatcher,
+  showroom_outlet, showroom_finance;
+CREATE POLICY staff_read ON showroom.service_state FOR SELECT
+  TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance
+  USING (true);
+CREATE POLICY staff_read ON showroom.service_transition FOR SELECT
+  TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance
+  USING (true);
+CREATE POLICY staff_read ON showroom.problem_code FOR SELECT
+  TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance
+  USING (true);
+GRANT SELECT, INSERT ON showroom.service_trail TO showroom_dispatcher, showroom_outlet;
+GRANT SELECT ON showroom.service_trail TO showroom_finance;
+GRANT USAGE ON SEQUENCE showroom.service_trail_id_seq TO showroom_dispatcher, showroom_outlet;
+CREATE POLICY by_order ON showroom.service_trail FOR ALL
+  TO showroom_dispatcher, showroom_outlet, showroom_finance
+  USING (EXISTS (SELECT 1 FROM showroom.service_order o WHERE o.id = service_trail.order_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.service_order o WHERE o.id = service_trail.order_id));
+GRANT INSERT ON showroom.service_order TO showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.service_order_id_seq TO showroom_dc;
+CREATE POLICY dc_own ON showroom.service_order FOR INSERT TO showroom_dc
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.sales_order o
+                       WHERE o.id = service_order.sales_order_id));
+GRANT SELECT, INSERT, UPDATE ON showroom.complaint TO showroom_dispatcher;
+GRANT SELECT, INSERT ON showroom.complaint_rule_hit, showroom.return_visit,
+  showroom.return_visit_answer TO showroom_dispatcher;
+GRANT SELECT ON showroom.complaint TO showroom_finance;
+GRANT INSERT, DELETE ON showroom.outlet_satisfaction TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.complaint_id_seq, showroom.complaint_rule_hit_id_seq,
+  showroom.return_visit_id_seq TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.complaint FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY staff_read ON showroom.complaint FOR SELECT TO showroom_finance
+  USING (true);
+CREATE POLICY dispatcher_all ON showroom.complaint_rule_hit FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.return_visit FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.return_visit_answer FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.outlet_satisfaction FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.move_order(bigint, text, text, text),
+  showroom.service_order_row(bigint), showroom.allowed_moves(text),
+  showroom.transitions_in_force(), showroom.may_act_as(name[]),
+  showroom.check_code(text, text, text), showroom.code_under(text, text),
+  showroom.trail_hash(showroom.service_trail)
+  TO showroom_dispatcher, showroom_outlet;
+GRANT EXECUTE ON FUNCTION showroom.request_service(text, double precision,
+    double precision, date, text, text, text, bigint, text, text, text, bigint),
+  showroom.request_repair(text, text, text, double precision, double precision, bigint,
+    text, text, date, bigint),
+  showroom.file_complaint(bigint, text, text), showroom.check_complaint_rule(bigint),
+  showroom.resolve_complaint(bigint, boolean, text),
+  showroom.record_return_visit(bigint, integer, text[], text, timestamp with time zone),
+  showroom.recompute_satisfaction(bigint, text),
+  showroom.new_service_order(showroom.service_order)
+  TO showroom_dispatcher;
+GRANT EXECUTE ON FUNCTION showroom.create_installation_orders(bigint, integer, bigint,
+    timestamp with time zone),
+  showroom.create_second_delivery(bigint, integer, bigint, timestamp with time zone),
+  showroom.new_service_order(showroom.service_order),
+  showroom.check_code(text, text, text), showroom.code_under(text, text)
+  TO showroom_dc;
+
+-- parts: the catalogue and prices are read by the roles that use or pay
+-- for parts; an outlet records the parts it used on its own orders,
+-- which moves its own parts stock; finance reads what was used.
+GRANT SELECT ON showroom.part, showroom.part_price TO showroom_outlet, showroom_finance;
+CREATE POLICY staff_read ON showroom.part FOR SELECT TO showroom_outlet, showroom_finance
+  USING (true);
+CREATE POLICY staff_read ON showroom.part_price FOR SELECT TO showroom_outlet, showroom_finance
+  USING (true);
+GRANT SELECT, INSERT ON showroom.part_use, showroom.part_movement TO showroom_outlet;
+GRANT SELECT, INSERT, UPDATE ON showroom.part_stock TO showroom_outlet;
+GRANT USAGE ON SEQUENCE showroom.part_use_id_seq, showroom.part_movement_id_seq
+  TO showroom_outlet;
+GRANT SELECT ON showroom.part_use TO showroom_finance;
+CREATE POLICY outlet_own ON showroom.part_use FOR ALL TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]))
+  WITH CHECK (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY staff_read ON showroom.part_use FOR SELECT TO showroom_finance
+  USING (true);
+CREATE POLICY outlet_own ON showroom.part_stock FOR ALL TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]))
+  WITH CHECK (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY outlet_own ON showroom.part_movement FOR ALL TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]))
+  WITH CHECK (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+GRANT EXECUTE ON FUNCTION showroom.record_part_use(bigint, bigint, integer, boolean, date),
+  showroom.check_parts_args(bigint, bigint, bigint, integer),
+  showroom.move_parts(bigint, bigint, bigint, text, integer, bigint, text),
+  showroom.part_row(bigint), showroom.price_on(bigint, date)
+  TO showroom_outlet;
+
+-- settlement: finance settles, closes, adjusts, records COD and reads
+-- fee rules, statements and what they are made of; an outlet reads its
+-- own statements and their lines.
+GRANT SELECT ON showroom.fee_schedule, showroom.fee_rule TO showroom_finance;
+CREATE POLICY staff_read ON showroom.fee_schedule FOR SELECT TO showroom_finance
+  USING (true);
+CREATE POLICY staff_read ON showroom.fee_rule FOR SELECT TO showroom_finance
+  USING (true);
+GRANT SELECT, INSERT, UPDATE ON showroom.statement, showroom.settlement_run
+  TO showroom_finance;
+GRANT SELECT, INSERT ON showroom.statement_line, showroom.cod_collection,
+  showroom.cod_remittance TO showroom_finance;
+GRANT USAGE ON SEQUENCE showroom.statement_id_seq, showroom.settlement_run_id_seq,
+  showroom.statement_line_id_seq, showroom.cod_collection_id_seq,
+  showroom.cod_remittance_id_seq TO showroom_finance;
+GRANT SELECT ON showroom.statement, showroom.statement_line TO showroom_outlet;
+CREATE POLICY finance_all ON showroom.statement FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY outlet_own ON showroom.statement FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY finance_all ON showroom.settlement_run FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.statement_line FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY by_statement ON showroom.statement_line FOR SELECT TO showroom_outlet
+  USING (EXISTS (SELECT 1 FROM showroom.statement s WHERE s.id = statement_line.statement_id));
+CREATE POLICY finance_all ON showroom.cod_collection FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.cod_remittance FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.settle(date, bigint), showroom.close_statement(bigint),
+  showroom.close_period(date, bigint), showroom.adjust_line(bigint, numeric, text),
+  showroom.record_cod_collection(bigint, bigint, numeric, text, text, timestamp with time zone),
+  showroom.record_cod_remittance(bigint, numeric, text, timestamp with time zone),
+  showroom.fen_to_yuan(bigint), showroom.yuan_to_fen(numeric),
+  showroom.money_line(integer, bigint, integer, integer),
+  showroom.line_amounts(integer, numeric, numeric, numeric),
+  showroom.tariff_fee(showroom.tariff, double precision),
+  showroom.fee_tariff(text, text, date)
+  TO showroom_finance;
 
 -- roles: each login reads its own mappings (my_*_ids() need that); the
 -- administrator keeps them (step 3).

@@ -267,7 +267,7 @@ BEGIN
     RAISE EXCEPTION 'DC and date to plan must not be null'
       USING ERRCODE = 'null_value_not_allowed',
             DETAIL = format('dc_id = %s, run_date = %s.', coalesce(dc_id::text, 'NULL'),
-                            coalesce(to_char(run_date, 'YYYY-MM-DD'), 'NULL'));
+                            coalesce(pg_catalog.to_char(run_date::timestamp, 'YYYY-MM-DD'), 'NULL'));
   END IF;
   SELECT d.location INTO depot FROM showroom.dc d WHERE d.id = plan_runs.dc_id;
   IF NOT FOUND THEN
@@ -276,7 +276,8 @@ BEGIN
   END IF;
 
   -- One planner per DC and day at a time; load_run() takes the same lock.
-  PERFORM pg_advisory_xact_lock(hashtextextended(format('showroom.runs %s %s', dc_id, run_date), 0));
+  PERFORM pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended(format('showroom.runs %s %s', dc_id, run_date), 0::bigint));
 
   DELETE FROM showroom.delivery_run r
    WHERE r.dc_id = plan_runs.dc_id AND r.run_date = plan_runs.run_date
@@ -288,8 +289,8 @@ BEGIN
   -- An order with a line whose SKU has no size cannot be loaded safely.
   WITH del AS (
     SELECT o.id, o.delivery_point AS pt, o.window_from, o.window_to,
-           coalesce(sum(l.qty * s.volume_l), 0) AS vol,
-           coalesce(sum(l.qty * s.weight_kg), 0) AS wt,
+           coalesce(sum(l.qty::numeric * s.volume_l), 0) AS vol,
+           coalesce(sum(l.qty::numeric * s.weight_kg), 0) AS wt,
            coalesce(bool_or(s.needs_install), false) AS needs_install,
            count(l.id) FILTER (WHERE s.volume_l IS NULL OR s.weight_kg IS NULL) AS unsized
       FROM showroom.sales_order o
@@ -412,7 +413,8 @@ BEGIN
   IF FOUND THEN
     -- Wait for a planner of the same day, then read the run again: the
     -- planner may have replaced it.
-    PERFORM pg_advisory_xact_lock(hashtextextended(format('showroom.runs %s %s', r.dc_id, r.run_date), 0));
+    PERFORM pg_catalog.pg_advisory_xact_lock(
+      pg_catalog.hashtextextended(format('showroom.runs %s %s', r.dc_id, r.run_date), 0::bigint));
     SELECT * INTO r FROM showroom.delivery_run d WHERE d.id = load_run.run_id;
   END IF;
   IF NOT FOUND THEN

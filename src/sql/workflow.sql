@@ -348,6 +348,30 @@ COMMENT ON COLUMN showroom.service_transitions.requires IS 'what it needs: resul
 COMMENT ON COLUMN showroom.service_transitions.result_under IS 'branch the result code must lie in (:kind = the order''s kind)';
 COMMENT ON COLUMN showroom.service_transitions.builtin IS 'the shipped definition is in force (no override)';
 
+-- transitions_in_force: the rows of the view service_transitions, read as
+-- the caller.  The view runs with its owner's rights, for reporting, which
+-- may read views only; the workflow's own functions run as the caller and
+-- read the table through this function instead, so that a role needs
+-- SELECT on service_transition (roles.sql), not on the view.  Keep the two
+-- queries alike.
+CREATE FUNCTION showroom.transitions_in_force()
+RETURNS SETOF showroom.service_transitions
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT t.from_state, t.to_state, t.label, t.roles, t.requires, t.result_under,
+         t.builtin
+    FROM showroom.service_transition t
+   WHERE t.enabled
+     AND (NOT t.builtin
+          OR NOT EXISTS (SELECT 1 FROM showroom.service_transition o
+                          WHERE NOT o.builtin AND o.from_state = t.from_state
+                            AND o.to_state = t.to_state));
+END;
+
+COMMENT ON FUNCTION showroom.transitions_in_force() IS
+  'the moves of service orders in force, as the view service_transitions shows them, read as the caller';
+
 -- The audit trail: one row per state change of a service order, never
 -- updated or deleted.  Each row's hash covers its own fields and the hash
 -- of the order's previous row, so that an edit or a removal anywhere in an
@@ -443,7 +467,7 @@ BEGIN ATOMIC
                                          ELSE '; needs ' || array_to_string(t.requires, ', ') END),
                              '; ' ORDER BY t.to_state),
                   'none')
-    FROM showroom.service_transitions t
+    FROM showroom.transitions_in_force() t
    WHERE t.from_state = allowed_moves.from_state;
 END;
 
@@ -484,7 +508,7 @@ DECLARE
   result text := nullif(current_setting('showroom.move_result', true), '');
   note text := nullif(current_setting('showroom.move_note', true), '');
 BEGIN
-  SELECT * INTO t FROM showroom.service_transitions v
+  SELECT * INTO t FROM showroom.transitions_in_force() v
    WHERE v.from_state = OLD.state AND v.to_state = NEW.state;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'service order % cannot move from % to %', OLD.id, OLD.state, NEW.state
@@ -1169,7 +1193,7 @@ DECLARE
   shipped showroom.service_transition;
 BEGIN
   PERFORM showroom.require_workflow_admin('change the workflow');
-  IF NOT EXISTS (SELECT 1 FROM showroom.service_transitions t
+  IF NOT EXISTS (SELECT 1 FROM showroom.transitions_in_force() t
                   WHERE t.from_state = drop_transition.from_state
                     AND t.to_state = drop_transition.to_state) THEN
     RAISE EXCEPTION 'no transition % -> % is in force', from_state, to_state

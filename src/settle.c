@@ -45,6 +45,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
@@ -75,9 +76,13 @@ typedef enum SettleStep
  * Every statement takes the same parameters, so that they share one
  * argument array: $1 period (date, first of month), $2 outlet id or NULL,
  * $3 run id, $4 end of the period (timestamptz), $5 business time zone,
- * $6 the penalty of the step (fen) or the lines added.
+ * $6 the penalty of the step (fen) or the lines added, $7 and $8 the
+ * outlets and ids of the open statements the run locked.  The steps join
+ * the sources to these arrays rather than to the statement table, whose
+ * rows for the month were usually inserted by this very run and have no
+ * statistics yet: the planner would take them for one row.
  */
-#define SETTLE_NARGS 6
+#define SETTLE_NARGS 8
 
 #define DONE_SO \
 	" so.state IN ('done', 'return_visit', 'closed')" \
@@ -115,7 +120,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" ON CONFLICT (outlet_id, period) DO NOTHING",
 
 	[STEP_LOCK_STATEMENTS] =
-	"SELECT st.id FROM showroom.statement st"
+	"SELECT st.outlet_id, st.id FROM showroom.statement st"
 	" WHERE st.period = $1 AND st.state = 'open'"
 	" AND ($2::bigint IS NULL OR st.outlet_id = $2)"
 	" ORDER BY st.id FOR UPDATE",
@@ -133,8 +138,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" ST_DistanceSpheroid(coalesce(dc.location, o.base), so.point,"
 	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m"
 	" FROM showroom.service_order so"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" JOIN showroom.outlet o ON o.id = so.outlet_id"
 	" LEFT JOIN showroom.sales_order sa"
 	" ON so.kind = 'delivery' AND sa.id = so.sales_order_id"
@@ -151,8 +156,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 
 	[STEP_UNPRICED] =
 	"SELECT count(*), min(so.id) FROM showroom.service_order so"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
@@ -166,8 +171,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" CASE WHEN pu.warranty THEN 'under warranty' END, $3"
 	" FROM showroom.part_use pu"
 	" JOIN showroom.service_order so ON so.id = pu.service_order_id"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
@@ -178,8 +183,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, $3"
 	" FROM showroom.complaint c"
 	" JOIN showroom.service_order so ON so.id = c.service_order_id"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE c.created_at < $4"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
@@ -190,8 +195,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, $3"
 	" FROM showroom.service_order so"
 	" JOIN showroom.service_kind k ON k.code = so.kind"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND so.completed_at > so.created_at"
 	" + make_interval(hours => k.due_hours)"
@@ -204,8 +209,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, NULL, $3"
 	" FROM showroom.service_order so"
 	" JOIN showroom.service_order p ON p.id = so.previous_id"
-	" JOIN showroom.statement st ON st.outlet_id = p.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = p.outlet_id"
 	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
 	" AND so.state <> 'cancelled' AND so.created_at < $4"
 	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
@@ -216,8 +221,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id, 'cod_collected', c.id, NULL, -c.amount_fen, NULL,"
 	" c.method, $3"
 	" FROM showroom.cod_collection c"
-	" JOIN showroom.statement st ON st.outlet_id = c.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = c.outlet_id"
 	" WHERE c.collected_at < $4"
 	" AND ($2::bigint IS NULL OR c.outlet_id = $2)"
 	ONCE,
@@ -227,8 +232,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id, 'cod_remitted', r.id, NULL, r.amount_fen, NULL,"
 	" r.reference, $3"
 	" FROM showroom.cod_remittance r"
-	" JOIN showroom.statement st ON st.outlet_id = r.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = r.outlet_id"
 	" WHERE r.remitted_at < $4"
 	" AND ($2::bigint IS NULL OR r.outlet_id = $2)"
 	ONCE,
@@ -255,13 +260,12 @@ static const int settle_penalty[STEP_COUNT] = {
 };
 
 /*
- * Steps planned with nested loops off.  They join every completed order
- * of the scope to the month's statements, which were usually inserted by
- * this very run and have no statistics yet: the planner then takes the
- * statements for one row and loops over them with an index scan of the
- * orders, reading each order page once per outlet.  Hash joins read the
- * orders once, and the service fee's NOT EXISTS becomes a hash anti-join
- * that never probes the line table row by row.
+ * Steps planned with nested loops off.  They read every completed order
+ * of the scope, and hash joins read each table once whatever the
+ * statistics of the tables this run has just written say; nested loops
+ * planned on such statistics were seen to repeat an index scan of the
+ * orders once per outlet.  The service fee's NOT EXISTS becomes a hash
+ * anti-join, which never probes the line table row by row.
  */
 static const bool settle_hash_only[STEP_COUNT] = {
 	[STEP_SERVICE_FEE] = true,
@@ -287,7 +291,7 @@ static void
 settle_prepare(void)
 {
 	Oid			types[SETTLE_NARGS] = {DATEOID, INT8OID, INT8OID,
-	TIMESTAMPTZOID, TEXTOID, INT8OID};
+	TIMESTAMPTZOID, TEXTOID, INT8OID, INT8ARRAYOID, INT8ARRAYOID};
 	int			i;
 
 	for (i = 0; i < STEP_COUNT; i++)
@@ -369,6 +373,42 @@ settle_unpriced(Datum *values, const char *nulls)
 }
 
 /*
+ * settle_lock_statements
+ *		Lock the open statements of the run's scope and put their outlets
+ *		and ids into $7 and $8, as two bigint arrays allocated in the SPI
+ *		procedure context; returns how many there are.
+ */
+static uint64
+settle_lock_statements(Datum *values, char *nulls)
+{
+	uint64		n;
+	Datum	   *outlets;
+	Datum	   *ids;
+	uint64		i;
+	bool		isnull;
+
+	n = settle_run_step(STEP_LOCK_STATEMENTS, values, nulls, SPI_OK_SELECT);
+	outlets = palloc(sizeof(Datum) * (n + 1));
+	ids = palloc(sizeof(Datum) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		outlets[i] = SPI_getbinval(SPI_tuptable->vals[i],
+								   SPI_tuptable->tupdesc, 1, &isnull);
+		ids[i] = SPI_getbinval(SPI_tuptable->vals[i],
+							   SPI_tuptable->tupdesc, 2, &isnull);
+	}
+
+	values[6] = PointerGetDatum(construct_array(outlets, (int) n, INT8OID,
+												sizeof(int64), true,
+												TYPALIGN_DOUBLE));
+	values[7] = PointerGetDatum(construct_array(ids, (int) n, INT8OID,
+												sizeof(int64), true,
+												TYPALIGN_DOUBLE));
+	nulls[6] = nulls[7] = ' ';
+	return n;
+}
+
+/*
  * settle
  *		SQL: showroom.settle(period date, outlet_id bigint DEFAULT NULL)
  *		returns (outlet_id, statement_id, lines_added, total) for each open
@@ -380,7 +420,7 @@ settle(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[SETTLE_NARGS];
-	char		nulls[SETTLE_NARGS + 1] = "      ";
+	char		nulls[SETTLE_NARGS + 1] = "        ";
 	Datum		context[7];
 	bool		isnull;
 	uint64		added = 0;
@@ -411,8 +451,11 @@ settle(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
 	nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
-	values[2] = values[3] = values[4] = values[5] = (Datum) 0;
-	nulls[2] = nulls[3] = nulls[4] = nulls[5] = 'n';
+	for (i = 2; i < SETTLE_NARGS; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = 'n';
+	}
 	settle_run_step(STEP_CONTEXT, values, nulls, SPI_OK_SELECT);
 	for (i = 0; i < lengthof(context); i++)
 		context[i] = SPI_getbinval(SPI_tuptable->vals[0],
@@ -439,8 +482,7 @@ settle(PG_FUNCTION_ARGS)
 
 	/* Open the month's statements and keep them from being closed. */
 	settle_run_step(STEP_OPEN_STATEMENTS, values, nulls, SPI_OK_INSERT);
-	if (settle_run_step(STEP_LOCK_STATEMENTS, values, nulls,
-						SPI_OK_SELECT) == 0 && !PG_ARGISNULL(1))
+	if (settle_lock_statements(values, nulls) == 0 && !PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_PERIOD_CLOSED),
 				 errmsg("settlement period is closed for outlet %lld",

@@ -133,10 +133,12 @@ static const char *const settle_sql[STEP_COUNT] = {
 	INSERT_LINE
 	"SELECT p.statement_id, 'service_fee', p.id, p.id,"
 	" showroom.tariff_fee(p.tariff, p.m), round(p.m)::integer, p.note, $3"
-	" FROM (SELECT st.id AS statement_id, so.id, r.tariff,"
-	" so.kind || '/' || so.category AS note,"
-	" ST_DistanceSpheroid(coalesce(dc.location, o.base), so.point,"
+	" FROM (SELECT q.statement_id, q.id, r.tariff,"
+	" q.kind || '/' || q.category AS note,"
+	" ST_DistanceSpheroid(q.origin, q.point,"
 	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m"
+	" FROM (SELECT st.id AS statement_id, so.id, so.kind, so.category,"
+	" so.point, so.completed_at, coalesce(dc.location, o.base) AS origin"
 	" FROM showroom.service_order so"
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
 	" ON st.outlet_id = so.outlet_id"
@@ -144,14 +146,15 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" LEFT JOIN showroom.sales_order sa"
 	" ON so.kind = 'delivery' AND sa.id = so.sales_order_id"
 	" LEFT JOIN showroom.dc ON dc.id = sa.dc_id"
-	" JOIN showroom.fee_schedule f"
-	" ON f.kind = so.kind AND f.category = so.category"
-	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
-	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l"
 	" WHERE l.component = 'service_fee' AND l.source_id = so.id)"
+	" OFFSET 0) AS q"
+	" JOIN showroom.fee_schedule f"
+	" ON f.kind = q.kind AND f.category = q.category"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" AND r.valid @> (q.completed_at AT TIME ZONE $5)::date"
 	" OFFSET 0) AS p",
 
 	[STEP_UNPRICED] =

@@ -268,7 +268,9 @@ static const int settle_penalty[STEP_COUNT] = {
  * statistics of the tables this run has just written say; nested loops
  * planned on such statistics were seen to repeat an index scan of the
  * orders once per outlet.  The service fee's NOT EXISTS becomes a hash
- * anti-join, which never probes the line table row by row.
+ * anti-join, which never probes the line table row by row.  JIT is off
+ * too: past its cost threshold (about 700,000 orders) it added some 60 MB
+ * of compiler memory to the backend and saved no time.
  */
 static const bool settle_hash_only[STEP_COUNT] = {
 	[STEP_SERVICE_FEE] = true,
@@ -318,7 +320,8 @@ settle_prepare(void)
  * settle_run_step
  *		Execute one prepared step with the shared arguments; returns the
  *		number of rows it processed.  A step of settle_hash_only runs with
- *		enable_nestloop off, restored when the step ends (or by the abort).
+ *		enable_nestloop and jit off, restored when the step ends (or by the
+ *		abort).
  */
 static uint64
 settle_run_step(SettleStep step, Datum *values, const char *nulls,
@@ -331,6 +334,9 @@ settle_run_step(SettleStep step, Datum *values, const char *nulls,
 	{
 		nestlevel = NewGUCNestLevel();
 		(void) set_config_option("enable_nestloop", "off", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+								 false);
+		(void) set_config_option("jit", "off", PGC_USERSET,
 								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
 								 false);
 	}

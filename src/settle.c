@@ -12,14 +12,20 @@
  * parts used on it, the penalties (complaints, late completion, second
  * deliveries the outlet caused), and the COD it collected and remitted.
  *
- * Every component is written by one set-based INSERT ... SELECT with
- * ON CONFLICT DO NOTHING on the unique key (component, source_id), so a
- * source row already settled is skipped.  The run also locks the open
- * statements it writes to (FOR UPDATE, in id order): a concurrent run of
- * the same statements waits for it, and closing waits for the run.  Runs
- * require READ COMMITTED, so that a run that waited sees, with the fresh
- * snapshot each statement takes, what the other run wrote, instead of
- * failing with a serialization error.
+ * Every component is written by one set-based INSERT ... SELECT, and
+ * the unique key (component, source_id) of statement_line makes a second
+ * line for the same source impossible.  Runs take one transaction-level
+ * advisory lock, so they follow one another; each also locks the open
+ * statements it writes to (FOR UPDATE, in id order), so that closing waits
+ * for the run.  Runs require READ COMMITTED, so that a run that waited
+ * sees, with the fresh snapshot each statement takes, what the other run
+ * wrote, instead of failing with a serialization error.
+ *
+ * The service fee, nearly all of a run's lines, skips orders that already
+ * have a line with NOT EXISTS before pricing them, computes each order's
+ * distance once, and inserts without ON CONFLICT (its speculative
+ * insertion cost about a fifth of the plain insert); the other components
+ * are few and keep ON CONFLICT DO NOTHING on the unique key.
  *
  * Work is done by the executor, so memory does not grow with the number
  * of orders; this file only sequences the statements, which are prepared
@@ -39,14 +45,17 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/tuplestore.h"
 
 /* The statements of a run, in the order they run. */
 typedef enum SettleStep
 {
 	STEP_CONTEXT,				/* the month, its end, zone, penalties */
+	STEP_SERIALIZE,				/* one run at a time */
 	STEP_OPEN_STATEMENTS,		/* insert missing statements of the month */
 	STEP_LOCK_STATEMENTS,		/* FOR UPDATE on the open ones */
 	STEP_START_RUN,				/* settlement_run row, returns its id */
@@ -67,9 +76,13 @@ typedef enum SettleStep
  * Every statement takes the same parameters, so that they share one
  * argument array: $1 period (date, first of month), $2 outlet id or NULL,
  * $3 run id, $4 end of the period (timestamptz), $5 business time zone,
- * $6 the penalty of the step (fen) or the lines added.
+ * $6 the penalty of the step (fen) or the lines added, $7 and $8 the
+ * outlets and ids of the open statements the run locked.  The steps join
+ * the sources to these arrays rather than to the statement table, whose
+ * rows for the month were usually inserted by this very run and have no
+ * statistics yet: the planner would take them for one row.
  */
-#define SETTLE_NARGS 6
+#define SETTLE_NARGS 8
 
 #define DONE_SO \
 	" so.state IN ('done', 'return_visit', 'closed')" \
@@ -96,6 +109,9 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" FROM (SELECT date_trunc('month', $1::timestamp) AS m,"
 	" showroom.setting_value('business_time_zone') AS z) AS c",
 
+	[STEP_SERIALIZE] =
+	"SELECT pg_advisory_xact_lock(hashtext('showroom.settle'))",
+
 	[STEP_OPEN_STATEMENTS] =
 	"INSERT INTO showroom.statement (outlet_id, period)"
 	" SELECT o.id, $1 FROM showroom.outlet o"
@@ -104,7 +120,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" ON CONFLICT (outlet_id, period) DO NOTHING",
 
 	[STEP_LOCK_STATEMENTS] =
-	"SELECT st.id FROM showroom.statement st"
+	"SELECT st.outlet_id, st.id FROM showroom.statement st"
 	" WHERE st.period = $1 AND st.state = 'open'"
 	" AND ($2::bigint IS NULL OR st.outlet_id = $2)"
 	" ORDER BY st.id FOR UPDATE",
@@ -115,31 +131,36 @@ static const char *const settle_sql[STEP_COUNT] = {
 
 	[STEP_SERVICE_FEE] =
 	INSERT_LINE
-	"SELECT st.id, 'service_fee', so.id, so.id,"
-	" showroom.tariff_fee(r.tariff, d.m), round(d.m)::integer,"
-	" so.kind || '/' || so.category, $3"
+	"SELECT p.statement_id, 'service_fee', p.id, p.id,"
+	" showroom.tariff_fee(p.tariff, p.m), round(p.m)::integer, p.note, $3"
+	" FROM (SELECT q.statement_id, q.id, r.tariff,"
+	" q.kind || '/' || q.category AS note,"
+	" ST_DistanceSpheroid(q.origin, q.point,"
+	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m"
+	" FROM (SELECT st.id AS statement_id, so.id, so.kind, so.category,"
+	" so.point, so.completed_at, coalesce(dc.location, o.base) AS origin"
 	" FROM showroom.service_order so"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" JOIN showroom.outlet o ON o.id = so.outlet_id"
 	" LEFT JOIN showroom.sales_order sa"
 	" ON so.kind = 'delivery' AND sa.id = so.sales_order_id"
 	" LEFT JOIN showroom.dc ON dc.id = sa.dc_id"
-	" JOIN showroom.fee_schedule f"
-	" ON f.kind = so.kind AND f.category = so.category"
-	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
-	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date"
-	" CROSS JOIN LATERAL (SELECT ST_DistanceSpheroid("
-	" coalesce(dc.location, o.base), so.point,"
-	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m) d"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
-	ONCE,
+	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l"
+	" WHERE l.component = 'service_fee' AND l.source_id = so.id)"
+	" OFFSET 0) AS q"
+	" JOIN showroom.fee_schedule f"
+	" ON f.kind = q.kind AND f.category = q.category"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" AND r.valid @> (q.completed_at AT TIME ZONE $5)::date"
+	" OFFSET 0) AS p",
 
 	[STEP_UNPRICED] =
 	"SELECT count(*), min(so.id) FROM showroom.service_order so"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
@@ -153,8 +174,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" CASE WHEN pu.warranty THEN 'under warranty' END, $3"
 	" FROM showroom.part_use pu"
 	" JOIN showroom.service_order so ON so.id = pu.service_order_id"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
@@ -165,8 +186,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, $3"
 	" FROM showroom.complaint c"
 	" JOIN showroom.service_order so ON so.id = c.service_order_id"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE c.created_at < $4"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
@@ -177,8 +198,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, $3"
 	" FROM showroom.service_order so"
 	" JOIN showroom.service_kind k ON k.code = so.kind"
-	" JOIN showroom.statement st ON st.outlet_id = so.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
 	" AND so.completed_at > so.created_at"
 	" + make_interval(hours => k.due_hours)"
@@ -191,8 +212,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" NULL, NULL, $3"
 	" FROM showroom.service_order so"
 	" JOIN showroom.service_order p ON p.id = so.previous_id"
-	" JOIN showroom.statement st ON st.outlet_id = p.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = p.outlet_id"
 	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
 	" AND so.state <> 'cancelled' AND so.created_at < $4"
 	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
@@ -203,8 +224,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id, 'cod_collected', c.id, NULL, -c.amount_fen, NULL,"
 	" c.method, $3"
 	" FROM showroom.cod_collection c"
-	" JOIN showroom.statement st ON st.outlet_id = c.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = c.outlet_id"
 	" WHERE c.collected_at < $4"
 	" AND ($2::bigint IS NULL OR c.outlet_id = $2)"
 	ONCE,
@@ -214,8 +235,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id, 'cod_remitted', r.id, NULL, r.amount_fen, NULL,"
 	" r.reference, $3"
 	" FROM showroom.cod_remittance r"
-	" JOIN showroom.statement st ON st.outlet_id = r.outlet_id"
-	" AND st.period = $1 AND st.state = 'open'"
+	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
+	" ON st.outlet_id = r.outlet_id"
 	" WHERE r.remitted_at < $4"
 	" AND ($2::bigint IS NULL OR r.outlet_id = $2)"
 	ONCE,
@@ -241,6 +262,28 @@ static const int settle_penalty[STEP_COUNT] = {
 	[STEP_SECOND_DELIVERY] = 7,
 };
 
+/*
+ * Steps planned with nested loops off.  They read every completed order
+ * of the scope, and hash joins read each table once whatever the
+ * statistics of the tables this run has just written say; nested loops
+ * planned on such statistics were seen to repeat an index scan of the
+ * orders once per outlet.  The service fee's NOT EXISTS becomes a hash
+ * anti-join, which never probes the line table row by row.  JIT is off
+ * too: past its cost threshold (about 700,000 orders) it added some 60 MB
+ * of compiler memory to the backend and saved no time.
+ */
+static const bool settle_hash_only[STEP_COUNT] = {
+	[STEP_SERVICE_FEE] = true,
+	[STEP_UNPRICED] = true,
+	[STEP_LATE] = true,
+};
+
+/* Read-only steps that may use parallel workers. */
+static const bool settle_parallel[STEP_COUNT] = {
+	[STEP_UNPRICED] = true,
+	[STEP_RESULT] = true,
+};
+
 /* Prepared once per backend, kept across calls. */
 static SPIPlanPtr settle_plans[STEP_COUNT];
 
@@ -253,7 +296,7 @@ static void
 settle_prepare(void)
 {
 	Oid			types[SETTLE_NARGS] = {DATEOID, INT8OID, INT8OID,
-	TIMESTAMPTZOID, TEXTOID, INT8OID};
+	TIMESTAMPTZOID, TEXTOID, INT8OID, INT8ARRAYOID, INT8ARRAYOID};
 	int			i;
 
 	for (i = 0; i < STEP_COUNT; i++)
@@ -262,7 +305,9 @@ settle_prepare(void)
 
 		if (settle_plans[i] != NULL)
 			continue;
-		plan = SPI_prepare(settle_sql[i], SETTLE_NARGS, types);
+		plan = SPI_prepare_cursor(settle_sql[i], SETTLE_NARGS, types,
+								  settle_parallel[i] ?
+								  CURSOR_OPT_PARALLEL_OK : 0);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare settlement step %d: %s", i,
 				 SPI_result_code_string(SPI_result));
@@ -274,18 +319,35 @@ settle_prepare(void)
 /*
  * settle_run_step
  *		Execute one prepared step with the shared arguments; returns the
- *		number of rows it processed.
+ *		number of rows it processed.  A step of settle_hash_only runs with
+ *		enable_nestloop and jit off, restored when the step ends (or by the
+ *		abort).
  */
 static uint64
 settle_run_step(SettleStep step, Datum *values, const char *nulls,
 				int expected)
 {
 	int			rc;
+	int			nestlevel = 0;
+
+	if (settle_hash_only[step])
+	{
+		nestlevel = NewGUCNestLevel();
+		(void) set_config_option("enable_nestloop", "off", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+								 false);
+		(void) set_config_option("jit", "off", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+								 false);
+	}
 
 	rc = SPI_execute_plan(settle_plans[step], values, nulls, false, 0);
 	if (rc != expected)
 		elog(ERROR, "settlement step %d failed: %s", (int) step,
 			 SPI_result_code_string(rc));
+
+	if (settle_hash_only[step])
+		AtEOXact_GUC(true, nestlevel);
 	return SPI_processed;
 }
 
@@ -320,6 +382,42 @@ settle_unpriced(Datum *values, const char *nulls)
 }
 
 /*
+ * settle_lock_statements
+ *		Lock the open statements of the run's scope and put their outlets
+ *		and ids into $7 and $8, as two bigint arrays allocated in the SPI
+ *		procedure context; returns how many there are.
+ */
+static uint64
+settle_lock_statements(Datum *values, char *nulls)
+{
+	uint64		n;
+	Datum	   *outlets;
+	Datum	   *ids;
+	uint64		i;
+	bool		isnull;
+
+	n = settle_run_step(STEP_LOCK_STATEMENTS, values, nulls, SPI_OK_SELECT);
+	outlets = palloc(sizeof(Datum) * (n + 1));
+	ids = palloc(sizeof(Datum) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		outlets[i] = SPI_getbinval(SPI_tuptable->vals[i],
+								   SPI_tuptable->tupdesc, 1, &isnull);
+		ids[i] = SPI_getbinval(SPI_tuptable->vals[i],
+							   SPI_tuptable->tupdesc, 2, &isnull);
+	}
+
+	values[6] = PointerGetDatum(construct_array(outlets, (int) n, INT8OID,
+												sizeof(int64), true,
+												TYPALIGN_DOUBLE));
+	values[7] = PointerGetDatum(construct_array(ids, (int) n, INT8OID,
+												sizeof(int64), true,
+												TYPALIGN_DOUBLE));
+	nulls[6] = nulls[7] = ' ';
+	return n;
+}
+
+/*
  * settle
  *		SQL: showroom.settle(period date, outlet_id bigint DEFAULT NULL)
  *		returns (outlet_id, statement_id, lines_added, total) for each open
@@ -331,7 +429,7 @@ settle(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[SETTLE_NARGS];
-	char		nulls[SETTLE_NARGS + 1] = "      ";
+	char		nulls[SETTLE_NARGS + 1] = "        ";
 	Datum		context[7];
 	bool		isnull;
 	uint64		added = 0;
@@ -362,8 +460,11 @@ settle(PG_FUNCTION_ARGS)
 	values[0] = PG_GETARG_DATUM(0);
 	values[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
 	nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
-	values[2] = values[3] = values[4] = values[5] = (Datum) 0;
-	nulls[2] = nulls[3] = nulls[4] = nulls[5] = 'n';
+	for (i = 2; i < SETTLE_NARGS; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = 'n';
+	}
 	settle_run_step(STEP_CONTEXT, values, nulls, SPI_OK_SELECT);
 	for (i = 0; i < lengthof(context); i++)
 		context[i] = SPI_getbinval(SPI_tuptable->vals[0],
@@ -381,10 +482,16 @@ settle(PG_FUNCTION_ARGS)
 				 errmsg("unknown outlet %lld",
 						(long long) DatumGetInt64(values[1]))));
 
+	/*
+	 * One run at a time, whatever its month and outlet: two runs of
+	 * different months may both find an order completed late, and the
+	 * second must see the first's line to skip it.
+	 */
+	settle_run_step(STEP_SERIALIZE, values, nulls, SPI_OK_SELECT);
+
 	/* Open the month's statements and keep them from being closed. */
 	settle_run_step(STEP_OPEN_STATEMENTS, values, nulls, SPI_OK_INSERT);
-	if (settle_run_step(STEP_LOCK_STATEMENTS, values, nulls,
-						SPI_OK_SELECT) == 0 && !PG_ARGISNULL(1))
+	if (settle_lock_statements(values, nulls) == 0 && !PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_PERIOD_CLOSED),
 				 errmsg("settlement period is closed for outlet %lld",

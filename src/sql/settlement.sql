@@ -531,15 +531,21 @@ AS $$
 DECLARE
   closed_id bigint;
   missing bigint;
+  adjusts boolean;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     -- Statement level, over the inserted rows: the referential checks the
-    -- table does not declare, then one state check per statement.
-    SELECT n.statement_id INTO missing
-      FROM (SELECT DISTINCT statement_id FROM new_lines) n
-     WHERE NOT EXISTS (SELECT 1 FROM showroom.statement s WHERE s.id = n.statement_id)
-     LIMIT 1;
-    IF missing IS NULL THEN
+    -- table does not declare and the state of each statement, in one pass
+    -- grouped by statement (a run adds up to millions of lines); adjusted
+    -- lines are looked up only when there are any.
+    SELECT min(g.statement_id) FILTER (WHERE s.id IS NULL),
+           min(s.id) FILTER (WHERE s.state = 'closed'),
+           coalesce(bool_or(g.adjusts), false)
+      INTO missing, closed_id, adjusts
+      FROM (SELECT n.statement_id, bool_or(n.adjusts_line_id IS NOT NULL) AS adjusts
+              FROM new_lines n GROUP BY n.statement_id) g
+      LEFT JOIN showroom.statement s ON s.id = g.statement_id;
+    IF missing IS NULL AND adjusts THEN
       SELECT n.adjusts_line_id INTO missing
         FROM new_lines n
        WHERE n.adjusts_line_id IS NOT NULL
@@ -551,10 +557,6 @@ BEGIN
         USING ERRCODE = 'foreign_key_violation',
               DETAIL = format('No statement or line %s.', missing);
     END IF;
-    SELECT s.id INTO closed_id FROM showroom.statement s
-     WHERE s.state = 'closed'
-       AND s.id IN (SELECT DISTINCT n.statement_id FROM new_lines n)
-     LIMIT 1;
   ELSIF TG_OP = 'TRUNCATE' THEN
     SELECT s.id INTO closed_id FROM showroom.statement s WHERE s.state = 'closed' LIMIT 1;
   ELSIF TG_OP = 'UPDATE' THEN

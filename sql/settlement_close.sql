@@ -5,14 +5,6 @@
 
 -- Stand-ins for the workflow and parts rooms' columns and tables (see
 -- sql/settlement.sql); rows are inserted directly, as superuser.
-ALTER TABLE showroom.service_order ADD COLUMN IF NOT EXISTS completed_at timestamptz;
-ALTER TABLE showroom.service_order ADD COLUMN IF NOT EXISTS redo_cause text;
-CREATE TABLE IF NOT EXISTS showroom.part_use (
-  id bigserial PRIMARY KEY, service_order_id bigint NOT NULL,
-  amount_fen bigint NOT NULL, used_on date NOT NULL, warranty boolean NOT NULL);
-CREATE TABLE IF NOT EXISTS showroom.complaint (
-  id bigserial PRIMARY KEY, service_order_id bigint NOT NULL,
-  created_at timestamptz NOT NULL);
 
 SELECT 'rule' AS "case", showroom.add_fee_rule('repair', 'television', '2026-01-01', NULL, '0km+: 50.00');
 INSERT INTO showroom.outlet (id, code, name, base)
@@ -20,7 +12,7 @@ VALUES (1, 'A', 'Outlet A', ST_SetSRID(ST_MakePoint(113.50, 37.80), 4326));
 -- Two repairs at the base (0 m, 50.00 each): one at 23:59 Shanghai on
 -- 31 January, one a minute later, on 1 February.
 INSERT INTO showroom.service_order (id, kind, category, point, service_date, state,
-                                    outlet_id, created_at, completed_at) VALUES
+                                    outlet_id, created_at, done_at) VALUES
   (1, 'repair', 'television', ST_SetSRID(ST_MakePoint(113.50, 37.80), 4326), '2026-01-31',
    'done', 1, '2026-01-31 10:00Z', '2026-01-31 15:59Z'),
   (2, 'repair', 'television', ST_SetSRID(ST_MakePoint(113.50, 37.80), 4326), '2026-02-01',

@@ -86,7 +86,7 @@ typedef enum SettleStep
 
 #define DONE_SO \
 	" so.state IN ('done', 'return_visit', 'closed')" \
-	" AND so.completed_at < $4"
+	" AND so.done_at < $4"
 
 #define INSERT_LINE \
 	"INSERT INTO showroom.statement_line" \
@@ -138,7 +138,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" ST_DistanceSpheroid(q.origin, q.point,"
 	" 'SPHEROID[\"WGS 84\",6378137,298.257223563]') AS m"
 	" FROM (SELECT st.id AS statement_id, so.id, so.kind, so.category,"
-	" so.point, so.completed_at, coalesce(dc.location, o.base) AS origin"
+	" so.point, so.done_at, coalesce(dc.location, o.base) AS origin"
 	" FROM showroom.service_order so"
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
 	" ON st.outlet_id = so.outlet_id"
@@ -154,7 +154,7 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" JOIN showroom.fee_schedule f"
 	" ON f.kind = q.kind AND f.category = q.category"
 	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
-	" AND r.valid @> (q.completed_at AT TIME ZONE $5)::date"
+	" AND r.valid @> (q.done_at AT TIME ZONE $5)::date"
 	" OFFSET 0) AS p",
 
 	[STEP_UNPRICED] =
@@ -166,14 +166,14 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" AND NOT EXISTS (SELECT 1 FROM showroom.fee_schedule f"
 	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
 	" WHERE f.kind = so.kind AND f.category = so.category"
-	" AND r.valid @> (so.completed_at AT TIME ZONE $5)::date)",
+	" AND r.valid @> (so.done_at AT TIME ZONE $5)::date)",
 
 	[STEP_PARTS] =
 	INSERT_LINE
 	"SELECT st.id, 'parts', pu.id, so.id, pu.amount_fen, NULL,"
 	" CASE WHEN pu.warranty THEN 'under warranty' END, $3"
 	" FROM showroom.part_use pu"
-	" JOIN showroom.service_order so ON so.id = pu.service_order_id"
+	" JOIN showroom.service_order so ON so.id = pu.order_id"
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
 	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
@@ -185,10 +185,10 @@ static const char *const settle_sql[STEP_COUNT] = {
 	"SELECT st.id, 'complaint_penalty', c.id, so.id, -$6::bigint, NULL,"
 	" NULL, $3"
 	" FROM showroom.complaint c"
-	" JOIN showroom.service_order so ON so.id = c.service_order_id"
+	" JOIN showroom.service_order so ON so.id = c.order_id"
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
 	" ON st.outlet_id = so.outlet_id"
-	" WHERE c.created_at < $4"
+	" WHERE c.state = 'upheld' AND c.resolved_at < $4"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
 
@@ -201,22 +201,20 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
 	" ON st.outlet_id = so.outlet_id"
 	" WHERE" DONE_SO
-	" AND so.completed_at > so.created_at"
+	" AND so.done_at > so.created_at"
 	" + make_interval(hours => k.due_hours)"
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	ONCE,
 
 	[STEP_SECOND_DELIVERY] =
 	INSERT_LINE
-	"SELECT st.id, 'second_delivery_penalty', so.id, p.id, -$6::bigint,"
-	" NULL, NULL, $3"
-	" FROM showroom.service_order so"
-	" JOIN showroom.service_order p ON p.id = so.previous_id"
+	"SELECT st.id, 'second_delivery_penalty', d.id, NULL, -$6::bigint,"
+	" NULL, 'defect ' || d.id, $3"
+	" FROM showroom.defect d"
 	" JOIN unnest($7::bigint[], $8::bigint[]) AS st(outlet_id, id)"
-	" ON st.outlet_id = p.outlet_id"
-	" WHERE so.kind = 'delivery' AND so.redo_cause = 'outlet'"
-	" AND so.state <> 'cancelled' AND so.created_at < $4"
-	" AND ($2::bigint IS NULL OR p.outlet_id = $2)"
+	" ON st.outlet_id = d.outlet_id"
+	" WHERE d.responsible = 'outlet' AND d.found_at < $4"
+	" AND ($2::bigint IS NULL OR d.outlet_id = $2)"
 	ONCE,
 
 	[STEP_COD_COLLECTED] =

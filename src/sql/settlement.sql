@@ -538,11 +538,19 @@ BEGIN
     -- table does not declare and the state of each statement, in one pass
     -- grouped by statement (a run adds up to millions of lines); adjusted
     -- lines are looked up only when there are any.
+    -- A closed statement gains no line, with one exception: pg_restore
+    -- loads a closed statement before its lines and then all its lines in
+    -- one COPY.  An insert that brings every line of a closed statement,
+    -- adding up to the total fixed at closing, is that reload.
     SELECT min(g.statement_id) FILTER (WHERE s.id IS NULL),
-           min(s.id) FILTER (WHERE s.state = 'closed'),
+           min(s.id) FILTER (WHERE s.state = 'closed'
+                              AND NOT (g.sum_fen = s.total_fen
+                                       AND g.n = (SELECT count(*) FROM showroom.statement_line l
+                                                   WHERE l.statement_id = s.id))),
            coalesce(bool_or(g.adjusts), false)
       INTO missing, closed_id, adjusts
-      FROM (SELECT n.statement_id, bool_or(n.adjusts_line_id IS NOT NULL) AS adjusts
+      FROM (SELECT n.statement_id, bool_or(n.adjusts_line_id IS NOT NULL) AS adjusts,
+                   count(*) AS n, sum(n.amount_fen) AS sum_fen
               FROM new_lines n GROUP BY n.statement_id) g
       LEFT JOIN showroom.statement s ON s.id = g.statement_id;
     IF missing IS NULL AND adjusts THEN

@@ -110,7 +110,8 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" showroom.setting_value('business_time_zone') AS z) AS c",
 
 	[STEP_SERIALIZE] =
-	"SELECT pg_advisory_xact_lock(hashtext('showroom.settle'))",
+	"SELECT pg_catalog.pg_advisory_xact_lock("
+	"pg_catalog.hashtext('showroom.settle')::pg_catalog.int8)",
 
 	[STEP_OPEN_STATEMENTS] =
 	"INSERT INTO showroom.statement (outlet_id, period)"

@@ -884,9 +884,9 @@ COMMENT ON FUNCTION showroom.adjust_line(bigint, numeric, text) IS
 CREATE VIEW showroom.statement_totals AS
 SELECT st.id AS statement_id, st.outlet_id, o.code AS outlet_code, st.period,
        st.state, count(l.id) AS lines,
-       showroom.fen_to_yuan(coalesce(sum(l.amount_fen) FILTER (WHERE l.amount_fen > 0), 0)::bigint) AS payable,
-       showroom.fen_to_yuan(coalesce(sum(l.amount_fen) FILTER (WHERE l.amount_fen < 0), 0)::bigint) AS deducted,
-       showroom.fen_to_yuan(coalesce(sum(l.amount_fen), 0)::bigint) AS total,
+       ((coalesce(sum(l.amount_fen) FILTER (WHERE l.amount_fen > 0), 0)::bigint)::numeric / 100)::numeric(14,2) AS payable,
+       ((coalesce(sum(l.amount_fen) FILTER (WHERE l.amount_fen < 0), 0)::bigint)::numeric / 100)::numeric(14,2) AS deducted,
+       ((coalesce(sum(l.amount_fen), 0)::bigint)::numeric / 100)::numeric(14,2) AS total,
        st.closed_at
   FROM showroom.statement st
   JOIN showroom.outlet o ON o.id = st.outlet_id
@@ -909,7 +909,7 @@ CREATE VIEW showroom.finance_export AS
 SELECT l.id AS line_id, st.id AS statement_id, o.code AS outlet_code,
        o.name AS outlet_name, to_char(st.period, 'YYYY-MM') AS period,
        st.state AS statement_state, l.component, l.service_order_id,
-       l.source_id, showroom.fen_to_yuan(l.amount_fen) AS amount,
+       l.source_id, ((l.amount_fen)::numeric / 100)::numeric(14,2) AS amount,
        CASE WHEN l.amount_fen >= 0 THEN 'payable' ELSE 'deduction' END AS direction,
        l.distance_m, l.adjusts_line_id, l.note, l.created_at, st.closed_at
   FROM showroom.statement_line l
@@ -934,12 +934,17 @@ COMMENT ON COLUMN showroom.finance_export.note IS 'reason or description';
 COMMENT ON COLUMN showroom.finance_export.created_at IS 'when the line was written';
 COMMENT ON COLUMN showroom.finance_export.closed_at IS 'when the statement was closed';
 
+-- The views below call no function of ours: the reporting role reads
+-- views and may run none, and a function in a view runs as the reader.
+--
 -- COD reconciliation per outlet and business day.  Expected is the COD of
 -- the sales orders whose delivery the outlet completed that day (by the
 -- service date); variance is collected minus expected; outstanding is what
 -- the outlet has collected and not yet remitted, up to that day.
 CREATE VIEW showroom.cod_reconciliation AS
-WITH flows AS (
+WITH zone AS (
+  SELECT value FROM showroom.settings WHERE name = 'business_time_zone'
+), flows AS (
   SELECT so.outlet_id, so.service_date AS day, sa.cod_fen AS expected_fen,
          0::bigint AS collected_fen, 0::bigint AS remitted_fen
     FROM showroom.service_order so
@@ -947,23 +952,23 @@ WITH flows AS (
    WHERE so.kind = 'delivery' AND so.state IN ('done', 'return_visit', 'closed')
      AND sa.cod_fen > 0
   UNION ALL
-  SELECT c.outlet_id, showroom.business_date(c.collected_at), 0, c.amount_fen, 0
-    FROM showroom.cod_collection c
+  SELECT c.outlet_id, (c.collected_at AT TIME ZONE z.value)::date, 0, c.amount_fen, 0
+    FROM showroom.cod_collection c, zone z
   UNION ALL
-  SELECT r.outlet_id, showroom.business_date(r.remitted_at), 0, 0, r.amount_fen
-    FROM showroom.cod_remittance r
+  SELECT r.outlet_id, (r.remitted_at AT TIME ZONE z.value)::date, 0, 0, r.amount_fen
+    FROM showroom.cod_remittance r, zone z
 ), days AS (
   SELECT outlet_id, day, sum(expected_fen) AS expected_fen,
          sum(collected_fen) AS collected_fen, sum(remitted_fen) AS remitted_fen
     FROM flows GROUP BY outlet_id, day
 )
 SELECT outlet_id, day,
-       showroom.fen_to_yuan(expected_fen::bigint) AS expected,
-       showroom.fen_to_yuan(collected_fen::bigint) AS collected,
-       showroom.fen_to_yuan(remitted_fen::bigint) AS remitted,
-       showroom.fen_to_yuan((collected_fen - expected_fen)::bigint) AS variance,
-       showroom.fen_to_yuan((sum(collected_fen - remitted_fen)
-         OVER (PARTITION BY outlet_id ORDER BY day))::bigint) AS outstanding
+       ((expected_fen::bigint)::numeric / 100)::numeric(14,2) AS expected,
+       ((collected_fen::bigint)::numeric / 100)::numeric(14,2) AS collected,
+       ((remitted_fen::bigint)::numeric / 100)::numeric(14,2) AS remitted,
+       (((collected_fen - expected_fen)::bigint)::numeric / 100)::numeric(14,2) AS variance,
+       (((sum(collected_fen - remitted_fen)
+         OVER (PARTITION BY outlet_id ORDER BY day))::bigint)::numeric / 100)::numeric(14,2) AS outstanding
   FROM days;
 
 COMMENT ON VIEW showroom.cod_reconciliation IS 'cash on delivery per outlet and business day: expected, collected, remitted, variance and outstanding';

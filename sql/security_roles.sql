@@ -79,13 +79,8 @@ SELECT 'dc receives at another DC' AS "case",
 SELECT 'dc sells' AS "case",
        sr_roles.act($$SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}')$$);
 
--- A clerk sells the sample open-box in its store; it may not sell for
--- another store.
--- XXX: sell() itself still fails for a clerk with 42501: it inserts the
--- order and its lines in one statement (a data-modifying WITH), so the
--- sales_line policy's check cannot see the new order.  The stock room
--- must insert the lines in a second statement; this case then reads
--- "ok: 3".
+-- A clerk sells, and sells the sample open-box, in its store; it may not
+-- sell for another store.
 \c - sr_r_clerk
 SELECT 'clerk sells open-box' AS "case",
        sr_roles.act($$SELECT showroom.open_box_sale(1, 'A', 150000, 'scratch on the left side', 'roles buyer')$$);

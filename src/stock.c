@@ -57,20 +57,29 @@ typedef struct SellPiece
 } SellPiece;
 
 /*
- * The writes of a sale: the order, its lines, their allocations and one
- * ledger row per allocation, in one statement.  plan_write ends it there;
- * plan_write_bo, used only when some line waits, adds its backorders.
+ * The writes of a sale: the order (plan_order), then its lines, their
+ * allocations and one ledger row per allocation in one statement.
+ * plan_write ends it there; plan_write_bo, used only when some line
+ * waits, adds its backorders.
  * $20 (units short per line) is declared in both and read only by the
  * second.
  */
-#define SELL_WRITE_SQL \
-	"WITH o AS (" \
-	" INSERT INTO showroom.sales_order (external_ref, store_id, dc_id," \
-	"  channel, customer_name, customer_phone, address, delivery_point," \
-	"  delivery_date, cod_fen, state)" \
+#define SELL_ORDER_SQL \
+	"INSERT INTO showroom.sales_order (external_ref, store_id, dc_id," \
+	" channel, customer_name, customer_phone, address, delivery_point," \
+	" delivery_date, cod_fen, state)" \
 	" VALUES ($1, $2, $3, $4, $5, $6, $7," \
-	"  ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)" \
-	" RETURNING id)," \
+	" ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12)" \
+	" RETURNING id"
+
+/*
+ * The lines, allocations and ledger rows of the order whose id is $21.
+ * They are a second statement, not part of the order's: row-level
+ * security checks a line against its order, and a statement does not see
+ * the rows its own earlier parts inserted.
+ */
+#define SELL_WRITE_SQL \
+	"WITH o AS (SELECT $21::bigint AS id)," \
 	" l AS (" \
 	" INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty," \
 	"  unit_price_fen)" \
@@ -106,6 +115,7 @@ static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
 static SPIPlanPtr plan_new_slot = NULL;
+static SPIPlanPtr plan_order = NULL;
 static SPIPlanPtr plan_write = NULL;
 static SPIPlanPtr plan_write_bo = NULL;
 
@@ -153,11 +163,11 @@ stock_prepare_all(void)
 	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT2OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
 	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
-	Oid			t_write[20] = {
+	Oid			t_write[21] = {
 		TEXTOID, INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
 		FLOAT8OID, FLOAT8OID, DATEOID, INT8OID, TEXTOID,
 		INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID,
-		INT4ARRAYOID, INT2ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
+		INT4ARRAYOID, INT2ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, INT8OID
 	};
 
 	if (plan_write_bo != NULL)
@@ -199,7 +209,8 @@ stock_prepare_all(void)
 	plan_new_slot = stock_prepare(
 		"INSERT INTO showroom.stock_balance (dc_id, sku_id, slot) "
 		"VALUES ($1, $2, 0) ON CONFLICT DO NOTHING", 2, t_pair);
-	plan_write = stock_prepare(SELL_WRITE_SQL "SELECT id FROM o", 20, t_write);
+	plan_order = stock_prepare(SELL_ORDER_SQL, 12, t_write);
+	plan_write = stock_prepare(SELL_WRITE_SQL "SELECT id FROM o", 21, t_write);
 	plan_write_bo = stock_prepare(SELL_WRITE_SQL
 		" , w AS ("
 		" INSERT INTO showroom.backorder (sales_line_id, sales_order_id,"
@@ -207,7 +218,7 @@ stock_prepare_all(void)
 		" SELECT l.id, l.order_id, $3, l.sku_id, s.qty, s.qty"
 		"   FROM unnest($13, $20) AS s (line_no, qty)"
 		"   JOIN l USING (line_no) WHERE s.qty > 0 ORDER BY l.line_no)"
-		"SELECT id FROM o", 20, t_write);
+		"SELECT id FROM o", 21, t_write);
 }
 
 /*
@@ -887,8 +898,8 @@ showroom_sell(PG_FUNCTION_ARGS)
 
 	/* Write the order, its lines, allocations, movements and backorders. */
 	{
-		Datum		v[20];
-		char		nulls[20];
+		Datum		v[21];
+		char		nulls[21];
 		int32	   *line_no = palloc(sizeof(int32) * n);
 		int64	   *sku = palloc(sizeof(int64) * n);
 		int32	   *qty = palloc(sizeof(int32) * n);
@@ -939,10 +950,13 @@ showroom_sell(PG_FUNCTION_ARGS)
 		v[18] = stock_int4_array(p_qty, npieces);
 		v[19] = stock_int4_array(short_qty, n);
 
-		stock_exec(any_short ? plan_write_bo : plan_write, v, nulls,
-				   SPI_OK_SELECT);
+		stock_exec(plan_order, v, nulls, SPI_OK_INSERT_RETURNING);
 		if (!stock_first_int8(1, &order_id))
 			elog(ERROR, "showroom: sales order insert returned no id");
+		v[20] = Int64GetDatum(order_id);
+		nulls[20] = ' ';
+		stock_exec(any_short ? plan_write_bo : plan_write, v, nulls,
+				   SPI_OK_SELECT);
 	}
 
 	SPI_finish();

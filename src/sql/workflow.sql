@@ -1084,8 +1084,8 @@ $$;
 COMMENT ON FUNCTION showroom.orders_from_stock_movement() IS
   'trigger on stock_movement: installation orders on deliveries, second deliveries on defects';
 
--- Attach it to the stock ledger when the stock room has created it (the
--- stock room comes earlier in the install script).
+-- Attach it to the stock ledger (the stock room comes earlier in the
+-- install script).
 --
 -- XXX: a restore also fires this trigger as it loads stock_movement.  It
 -- creates nothing when service_order was loaded first (each unit's order is
@@ -1093,17 +1093,11 @@ COMMENT ON FUNCTION showroom.orders_from_stock_movement() IS
 -- gives today; if stock_movement were ever loaded first, the orders made
 -- here would collide with the restored ones by id.  A restore-proof guard
 -- needs a marker that pg_restore sets, which PostgreSQL does not offer.
-DO $$
-BEGIN
-  IF pg_catalog.to_regclass('showroom.stock_movement') IS NOT NULL THEN
-    CREATE TRIGGER stock_movement_service_orders
-      AFTER INSERT ON showroom.stock_movement
-      FOR EACH ROW WHEN (NEW.kind IN ('delivery', 'defective')
-                         AND NEW.sales_line_id IS NOT NULL)
-      EXECUTE FUNCTION showroom.orders_from_stock_movement();
-  END IF;
-END
-$$;
+CREATE TRIGGER stock_movement_service_orders
+  AFTER INSERT ON showroom.stock_movement
+  FOR EACH ROW WHEN (NEW.kind IN ('delivery', 'defective')
+                     AND NEW.sales_line_id IS NOT NULL)
+  EXECUTE FUNCTION showroom.orders_from_stock_movement();
 
 -- require_workflow_admin: raise SR003 unless the current role is a
 -- superuser or a member of showroom_admin; what names the action refused.
@@ -1576,71 +1570,6 @@ COMMENT ON COLUMN showroom.complaint_rule_hit.reason IS 'reason passed to suspen
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.complaint_rule_hit', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.complaint_rule_hit_id_seq', '');
-
--- The areas room provides suspend_outlet(); it comes earlier in the install
--- script.  When it is absent (this room built alone), a minimal stand-in
--- is created so that the complaint rule works; it stops dispatch to the
--- outlet and keeps no log of its own.
-DO $$
-BEGIN
-  IF pg_catalog.to_regprocedure('showroom.suspend_outlet(bigint, text)') IS NULL THEN
-    CREATE FUNCTION showroom.suspend_outlet(outlet_id bigint, reason text)
-    RETURNS void
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $f$
-    BEGIN
-      IF reason IS NULL OR btrim(reason) = '' THEN
-        RAISE EXCEPTION 'a suspension needs a reason'
-          USING ERRCODE = '22023', DETAIL = format('outlet %s, reason %s.', outlet_id,
-                                                   coalesce(quote_literal(reason), 'NULL'));
-      END IF;
-      UPDATE showroom.outlet o
-         SET suspended_reason = reason, suspended_at = coalesce(o.suspended_at, now())
-       WHERE o.id = outlet_id;
-      IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown outlet %', outlet_id
-          USING ERRCODE = 'SR201', DETAIL = format('There is no outlet with id %s.', outlet_id);
-      END IF;
-    END
-    $f$;
-    COMMENT ON FUNCTION showroom.suspend_outlet(bigint, text) IS
-      'suspend dispatch to an outlet, with a reason (stand-in until the areas room provides it)';
-  END IF;
-  IF pg_catalog.to_regprocedure('showroom.lift_suspension(bigint, text)') IS NULL THEN
-    CREATE FUNCTION showroom.lift_suspension(outlet_id bigint, reason text)
-    RETURNS void
-    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $f$
-    DECLARE
-      code text;
-      since timestamptz;
-    BEGIN
-      IF reason IS NULL OR btrim(reason) = '' THEN
-        RAISE EXCEPTION 'lifting a suspension needs a reason'
-          USING ERRCODE = '22023', DETAIL = format('outlet %s, reason %s.', outlet_id,
-                                                   coalesce(quote_literal(reason), 'NULL'));
-      END IF;
-      SELECT o.code, o.suspended_at INTO code, since FROM showroom.outlet o
-       WHERE o.id = outlet_id FOR UPDATE;
-      IF NOT FOUND THEN
-        RAISE EXCEPTION 'unknown outlet %', outlet_id
-          USING ERRCODE = 'SR201', DETAIL = format('There is no outlet with id %s.', outlet_id);
-      END IF;
-      IF since IS NULL THEN
-        RAISE EXCEPTION 'outlet % is not suspended', outlet_id
-          USING ERRCODE = 'SR206', DETAIL = format('Outlet %s (%s) is open for dispatch.', outlet_id, code);
-      END IF;
-      UPDATE showroom.outlet o SET suspended_reason = NULL, suspended_at = NULL
-       WHERE o.id = outlet_id;
-    END
-    $f$;
-    COMMENT ON FUNCTION showroom.lift_suspension(bigint, text) IS
-      'lift the suspension of an outlet, with a reason (stand-in until the areas room provides it)';
-  END IF;
-END
-$$;
 
 -- check_complaint_rule: apply the complaint rule to one outlet: when it
 -- completed at least workflow.complaint_min_jobs jobs in the last

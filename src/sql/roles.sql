@@ -352,8 +352,10 @@ GRANT USAGE ON SCHEMA showroom TO showroom_admin, showroom_clerk, showroom_dc,
 -- the tables pg_dump keeps, limited by policy to the rows it keeps (so an
 -- administrator's change is never lost by a restore; the tables and rows
 -- the extension seeds stay read-only); give showroom_reporting and
--- showroom_admin SELECT on every view.  TRUNCATE goes to no one: it would
--- skip row-level security.
+-- showroom_admin SELECT on every view, but a security_invoker view to
+-- showroom_admin only (it reads its tables as the reader, and reporting
+-- reads no table).  TRUNCATE goes to no one: it would skip row-level
+-- security.
 DO $$
 DECLARE
   rel record;
@@ -362,6 +364,7 @@ BEGIN
   FOR rel IN
     SELECT c.oid::regclass AS name, c.relkind,
            c.oid = ANY (e.extconfig) AS dumped,
+           coalesce(c.reloptions @> '{security_invoker=true}', false) AS invoker,
            nullif(regexp_replace(e.extcondition[array_position(e.extconfig, c.oid)],
                                  '^\s*WHERE\s+', '', 'i'), '') AS kept_rows
       FROM pg_catalog.pg_class c,
@@ -382,6 +385,8 @@ BEGIN
         EXECUTE format('CREATE POLICY admin_write ON %s FOR ALL TO showroom_admin USING (%s) WITH CHECK (%s)',
                        rel.name, coalesce(rel.kept_rows, 'true'), coalesce(rel.kept_rows, 'true'));
       END IF;
+    ELSIF rel.relkind IN ('v', 'm') AND rel.invoker THEN
+      EXECUTE format('GRANT SELECT ON %s TO showroom_admin', rel.name);
     ELSIF rel.relkind IN ('v', 'm') THEN
       EXECUTE format('GRANT SELECT ON %s TO showroom_admin, showroom_reporting', rel.name);
     ELSIF rel.relkind = 'S' THEN
@@ -407,7 +412,9 @@ $$;
 -- and nothing through another's.  Views are for showroom_reporting and
 -- showroom_admin only (step 3): a view reads its tables with its owner's
 -- rights, past every policy, so granting one to a row-limited role would
--- show it every row (unless the view is security_invoker).
+-- show it every row.  The exception are security_invoker views (the
+-- reports' my_ copies): they read as the reader, under its policies, and
+-- a room grants them to the parties they are for.
 --
 
 -- schema: settings.  Everyone reads them (business_date() needs them);
@@ -854,6 +861,34 @@ GRANT EXECUTE ON FUNCTION showroom.settle(date, bigint), showroom.close_statemen
   showroom.tariff_fee(showroom.tariff, double precision),
   showroom.fee_tariff(text, text, date)
   TO showroom_finance;
+
+-- reports: the parties' copies of the reports (security_invoker views,
+-- which read as the reader): a clerk its store's sales and samples; DC
+-- staff their DC's stock, turnover, deliveries, sales and the samples
+-- they place; an outlet its own load and statements; the dispatcher
+-- loads, the orders waiting and performance; finance sales, performance
+-- and statements.  A copy needs the reader to read every table it
+-- reads, so the tables below are opened, each to the rows the party
+-- should see: an outlet its own booked load, the dispatcher and finance
+-- the defects that caused second deliveries, finance the return visits.
+GRANT SELECT ON showroom.my_stock_position, showroom.my_inventory_turnover,
+  showroom.my_deliveries_daily TO showroom_dc;
+GRANT SELECT ON showroom.my_store_display TO showroom_clerk, showroom_dc;
+GRANT SELECT ON showroom.my_sales_daily TO showroom_clerk, showroom_dc, showroom_finance;
+GRANT SELECT ON showroom.my_outlet_load_week TO showroom_outlet, showroom_dispatcher;
+GRANT SELECT ON showroom.my_unserved_orders TO showroom_dispatcher;
+GRANT SELECT ON showroom.my_outlet_performance TO showroom_dispatcher, showroom_finance;
+GRANT SELECT ON showroom.my_statement_report TO showroom_outlet, showroom_finance;
+GRANT SELECT ON showroom.outlet_load TO showroom_outlet;
+CREATE POLICY outlet_own ON showroom.outlet_load FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+GRANT SELECT ON showroom.defect TO showroom_dispatcher, showroom_finance;
+CREATE POLICY staff_read ON showroom.defect FOR SELECT
+  TO showroom_dispatcher, showroom_finance
+  USING (true);
+GRANT SELECT ON showroom.return_visit TO showroom_finance;
+CREATE POLICY staff_read ON showroom.return_visit FOR SELECT TO showroom_finance
+  USING (true);
 
 -- roles: each login reads its own mappings (my_*_ids() need that); the
 -- administrator keeps them (step 3).

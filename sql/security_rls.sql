@@ -146,12 +146,17 @@ SELECT 'raise own score' AS "case", sr_sec.act($$UPDATE showroom.outlet_satisfac
 SELECT * FROM sr_sec.matrix;
 SELECT 'change COD' AS "case", sr_sec.act($$UPDATE showroom.sales_order SET cod_fen = 0$$);
 
--- Reporting reads views only: no table, no helper.
+-- Reporting reads views only: no table, no helper, and none of the
+-- parties' security_invoker copies (they would read tables as it).
 \c - sr_bi
 SELECT * FROM sr_sec.matrix;
 SELECT 'helper' AS "case", sr_sec.act($$SELECT showroom.my_store_ids()$$);
 SELECT 'every view readable, no table' AS "case",
-       bool_and(sr_sec.seen(c.relname, '1') NOT LIKE '42501%') FILTER (WHERE c.relkind IN ('v', 'm')) AS views_ok,
+       bool_and(sr_sec.seen(c.relname, '1') NOT LIKE '42501%')
+         FILTER (WHERE c.relkind IN ('v', 'm')
+                  AND NOT coalesce(c.reloptions @> '{security_invoker=true}', false)) AS views_ok,
+       bool_and(sr_sec.seen(c.relname, '1') LIKE '42501%')
+         FILTER (WHERE c.relkind IN ('v', 'm') AND c.reloptions @> '{security_invoker=true}') AS invoker_views_denied,
        bool_and(sr_sec.seen(c.relname, '1') LIKE '42501%') FILTER (WHERE c.relkind IN ('r', 'p', 'S', 'f')) AS tables_denied
   FROM pg_class c WHERE c.relnamespace = 'showroom'::regnamespace;
 

@@ -3,16 +3,20 @@
  * driver, the way a BI tool does, and show that the login reads views
  * only.
  *
- *   java ReportClient JDBC_URL EXPECTED_VIEWS
+ *   java ReportClient JDBC_URL EXPECTED_VIEWS REPORTS PARTY_VIEWS
  *
  * It lists the views (and materialized views) of schema showroom through
  * DatabaseMetaData, with their columns, and reads the rows of each; then
- * it lists the tables and sequences and tries to read each.  It prints
- * what it checked and exits 1 if the number of views listed differs from
- * EXPECTED_VIEWS (the count the catalog gives a superuser), if a view has
- * no columns, cannot be read, or returns columns other than those the
- * metadata listed, or if a table or sequence can be read or fails for a
- * reason other than a missing privilege (SQLSTATE 42501).
+ * it lists the tables and sequences and tries to read each.  REPORTS and
+ * PARTY_VIEWS are comma-separated names: the report views that must be
+ * there and return rows, and the parties' security_invoker copies, which
+ * the login must be refused (they read tables as the reader).  It prints
+ * what it checked and exits 1 if the number of views it may read differs
+ * from EXPECTED_VIEWS (the count the catalog gives), if a report is
+ * missing or empty, if a view has no columns, cannot be read, or returns
+ * columns other than those the metadata listed, if a party's copy can be
+ * read, or if a table or sequence can be read or fails for a reason
+ * other than a missing privilege (SQLSTATE 42501).
  */
 
 import java.sql.Connection;
@@ -23,7 +27,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 public final class ReportClient
 {
@@ -32,14 +39,19 @@ public final class ReportClient
 
 	private static final List<String> problems = new ArrayList<>();
 
+	/* Rows read from each view that could be read. */
+	private static final Map<String, Long> rowsRead = new HashMap<>();
+
 	public static void main(String[] args) throws SQLException
 	{
-		if (args.length != 2)
+		if (args.length != 4)
 		{
-			System.err.println("usage: ReportClient JDBC_URL EXPECTED_VIEWS");
+			System.err.println("usage: ReportClient JDBC_URL EXPECTED_VIEWS REPORTS PARTY_VIEWS");
 			System.exit(2);
 		}
 		int expectedViews = Integer.parseInt(args[1]);
+		List<String> reports = names(args[2]);
+		List<String> partyViews = names(args[3]);
 
 		try (Connection conn = DriverManager.getConnection(args[0]))
 		{
@@ -52,18 +64,38 @@ public final class ReportClient
 							  md.getDatabaseProductVersion(), md.getUserName());
 
 			List<String> views = list(md, "VIEW", "MATERIALIZED VIEW");
-			if (views.size() != expectedViews)
-				problems.add(String.format("metadata lists %d views, the catalog %d",
-										   views.size(), expectedViews));
+			int readable = 0;
+
 			for (String view : views)
-				readView(conn, md, view);
+			{
+				if (partyViews.contains(view))
+					tryRefused(conn, "view", view);
+				else
+				{
+					readView(conn, md, view);
+					readable++;
+				}
+			}
+			if (readable != expectedViews)
+				problems.add(String.format("metadata lists %d views to read, the catalog %d",
+										   readable, expectedViews));
+			for (String report : reports)
+			{
+				if (!views.contains(report))
+					problems.add("report view " + report + " is missing");
+				else if (rowsRead.getOrDefault(report, 0L) == 0)
+					problems.add("report view " + report + " returned no row");
+			}
+			for (String copy : partyViews)
+				if (!views.contains(copy))
+					problems.add("party view " + copy + " is missing");
 
 			List<String> tables = list(md, "TABLE", "PARTITIONED TABLE",
 									   "FOREIGN TABLE", "SEQUENCE");
 			if (tables.isEmpty())
 				problems.add("metadata lists no table, so none was tried");
 			for (String table : tables)
-				tryTable(conn, table);
+				tryRefused(conn, "table", table);
 
 			System.out.printf("checked %d views and %d tables and sequences%n",
 							  views.size(), tables.size());
@@ -72,6 +104,12 @@ public final class ReportClient
 		for (String p : problems)
 			System.out.println("PROBLEM: " + p);
 		System.exit(problems.isEmpty() ? 0 : 1);
+	}
+
+	/* names: the names of a comma-separated list (none for ""). */
+	private static List<String> names(String csv)
+	{
+		return csv.isEmpty() ? new ArrayList<>() : Arrays.asList(csv.split(","));
 	}
 
 	/* list: names of the objects of schema showroom of the given types. */
@@ -140,6 +178,7 @@ public final class ReportClient
 						rs.getObject(i);
 					rows++;
 				}
+				rowsRead.put(view, rows);
 				System.out.printf("view %s.%s: %d row(s) read; columns: %s%n",
 								  SCHEMA, view, rows, String.join(", ", described));
 			}
@@ -151,21 +190,24 @@ public final class ReportClient
 		}
 	}
 
-	/* tryTable: reading a table or sequence must fail for lack of privilege. */
-	private static void tryTable(Connection conn, String table)
+	/*
+	 * tryRefused: reading a table, a sequence or a party's view (what
+	 * says which) must fail for lack of privilege.
+	 */
+	private static void tryRefused(Connection conn, String what, String name)
 	{
 		try (Statement st = conn.createStatement();
-			 ResultSet rs = st.executeQuery("SELECT 1 FROM " + quote(table) + " LIMIT 1"))
+			 ResultSet rs = st.executeQuery("SELECT 1 FROM " + quote(name) + " LIMIT 1"))
 		{
-			problems.add("table " + table + " can be read");
+			problems.add(what + " " + name + " can be read");
 		}
 		catch (SQLException e)
 		{
 			if ("42501".equals(e.getSQLState()))
-				System.out.printf("table %s.%s: refused (%s)%n", SCHEMA, table,
+				System.out.printf("%s %s.%s: refused (%s)%n", what, SCHEMA, name,
 								  e.getSQLState());
 			else
-				problems.add("table " + table + " failed with " + e.getSQLState()
+				problems.add(what + " " + name + " failed with " + e.getSQLState()
 							 + " " + e.getMessage() + ", not 42501");
 		}
 	}

@@ -90,11 +90,15 @@ EXPLAIN (COSTS OFF) SELECT * FROM showroom.sales_order;
 SELECT 'sell for own store' AS "case", sr_sec.act($$INSERT INTO showroom.sales_order (store_id, dc_id, delivery_point) VALUES (1, 1, 'SRID=4326;POINT(113.6 37.8)')$$);
 SELECT 'sell for other store' AS "case", sr_sec.act($$INSERT INTO showroom.sales_order (store_id, dc_id, delivery_point) VALUES (2, 1, 'SRID=4326;POINT(113.6 37.8)')$$);
 SELECT 'move order to other store' AS "case", sr_sec.act($$UPDATE showroom.sales_order SET store_id = 2 WHERE id = 1$$);
-SELECT 'change other store''s order' AS "case", sr_sec.act($$UPDATE showroom.sales_order SET cod_fen = 1 WHERE id = 2$$);
+-- A clerk may update only the columns the stock API changes (state, the
+-- cancelled and returned units), and those only on its store's rows.
+SELECT 'change other store''s order' AS "case", sr_sec.act($$UPDATE showroom.sales_order SET state = 'cancelled' WHERE id = 2$$);
+SELECT 'change own order''s COD' AS "case", sr_sec.act($$UPDATE showroom.sales_order SET cod_fen = 1 WHERE id = 1$$);
 SELECT 'delete own order' AS "case", sr_sec.act($$DELETE FROM showroom.sales_order WHERE id = 1$$);
 SELECT 'truncate' AS "case", sr_sec.act($$TRUNCATE showroom.sales_line$$);
 SELECT 'line on other order' AS "case", sr_sec.act($$INSERT INTO showroom.sales_line (order_id, line_no, sku_id, qty, unit_price_fen) VALUES (2, 2, 1, 1, 1)$$);
-SELECT 'change other line' AS "case", sr_sec.act($$UPDATE showroom.sales_line SET qty = 9 WHERE order_id = 2$$);
+SELECT 'change other line' AS "case", sr_sec.act($$UPDATE showroom.sales_line SET cancelled_qty = 1 WHERE order_id = 2$$);
+SELECT 'change own line''s quantity' AS "case", sr_sec.act($$UPDATE showroom.sales_line SET qty = 9 WHERE order_id = 1$$);
 SELECT 'new store' AS "case", sr_sec.act($$INSERT INTO showroom.store (code, name, location, home_dc_id) VALUES ('S9', 'x', 'SRID=4326;POINT(113 37)', 1)$$);
 SELECT 'change setting' AS "case", sr_sec.act($$SELECT showroom.set_setting('business_time_zone', 'UTC')$$);
 SELECT 'write setting row' AS "case", sr_sec.act($$UPDATE showroom.setting SET value = 'UTC'$$);

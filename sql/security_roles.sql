@@ -66,21 +66,32 @@ EXCEPTION WHEN OTHERS THEN RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
 
 -- DC staff receive stock, pick the sale at their DC, plan the day's
--- delivery runs and place a display sample in the store; they may not
--- receive stock at another DC, nor sell.
+-- delivery runs, place a display sample in the store, ship and deliver
+-- the sale, receive parts and issue them to an outlet; they may not
+-- receive stock or parts at another DC, sell, or change an allocation
+-- but through the API.
 \c - sr_r_dc
 SELECT 'dc receives' AS "case", sr_roles.act($$SELECT showroom.receive_stock(1, 1, 3, 'truck 7')$$);
 SELECT 'dc picks' AS "case", sr_roles.act($$SELECT showroom.pick_order(1)$$);
 SELECT 'dc plans the day''s runs' AS "case",
        sr_roles.act($$SELECT string_agg(order_id || ' ' || outcome, ', ') FROM showroom.plan_runs(1, '2026-06-03')$$);
 SELECT 'dc places a sample' AS "case", sr_roles.act($$SELECT showroom.place_sample(1, 1, 'SN-1')$$);
+SELECT 'dc ships' AS "case", sr_roles.act($$SELECT showroom.ship_order(1)$$);
+SELECT 'dc delivers' AS "case", sr_roles.act($$SELECT showroom.deliver_order(1)$$);
+SELECT 'dc receives parts' AS "case", sr_roles.act($$SELECT showroom.receive_parts(1, 1, 4, 'parts truck')$$);
+SELECT 'dc issues parts' AS "case", sr_roles.act($$SELECT showroom.issue_parts(1, 1, 2, 2)$$);
+SELECT 'dc receives parts at another DC' AS "case",
+       sr_roles.act($$SELECT showroom.receive_parts(1, 2, 1, 'wrong DC')$$);
+SELECT 'dc rewrites an allocation' AS "case",
+       sr_roles.act($$UPDATE showroom.allocation SET qty = 9 WHERE sales_order_id = 1$$);
 SELECT 'dc receives at another DC' AS "case",
        sr_roles.act($$SELECT showroom.receive_stock(2, 1, 3, 'wrong DC')$$);
 SELECT 'dc sells' AS "case",
        sr_roles.act($$SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}')$$);
 
--- A clerk sells, and sells the sample open-box, in its store; it may not
--- sell for another store.
+-- A clerk sells, and sells the sample open-box, in its store, and
+-- cancels its sale; it may not sell for another store, nor rewrite a
+-- customer or a quantity but through the API.
 \c - sr_r_clerk
 SELECT 'clerk sells open-box' AS "case",
        sr_roles.act($$SELECT showroom.open_box_sale(1, 'A', 150000, 'scratch on the left side', 'roles buyer')$$);
@@ -88,6 +99,11 @@ SELECT 'clerk sells' AS "case",
        sr_roles.act($$SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}', customer_name => 'second buyer')$$);
 SELECT 'clerk sells for another store' AS "case",
        sr_roles.act($$SELECT showroom.sell(2, 113.62, 37.84, '{1}', '{1}')$$);
+SELECT 'clerk cancels' AS "case", sr_roles.act($$SELECT showroom.cancel_order(2)$$);
+SELECT 'clerk rewrites a customer' AS "case",
+       sr_roles.act($$UPDATE showroom.sales_order SET customer_name = 'x' WHERE id = 2$$);
+SELECT 'clerk rewrites a quantity' AS "case",
+       sr_roles.act($$UPDATE showroom.sales_line SET qty = 9 WHERE order_id = 2$$);
 
 -- The dispatcher reads the candidates and dispatches the first service
 -- order; it may not sell.

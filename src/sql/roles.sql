@@ -454,14 +454,14 @@ CREATE POLICY staff_read ON showroom.store FOR SELECT
   TO showroom_dc, showroom_dispatcher, showroom_finance
   USING (true);
 
--- stock: sales orders.  A clerk records and changes its own store's
--- orders and cannot move one to another store; DC staff see and advance
--- the orders of their DC; finance reads all.  No one deletes: an order is
--- cancelled.
--- XXX: clerks and DC staff may UPDATE the columns the stock room's API
--- functions write, since those run as the caller; once that API exists,
--- narrow these to the columns it needs.
-GRANT SELECT, INSERT, UPDATE ON showroom.sales_order, showroom.sales_line
+-- stock: sales orders.  A clerk records its own store's orders and
+-- changes only what the stock API changes as the caller (the state of an
+-- order, the cancelled and returned units of a line: sell, cancel_order,
+-- return_goods); it cannot rewrite a customer, a price or a quantity, nor
+-- move an order to another store.  DC staff see and advance the orders of
+-- their DC; finance reads all.  No one deletes: an order is cancelled.
+GRANT SELECT, INSERT, UPDATE (state) ON showroom.sales_order TO showroom_clerk;
+GRANT SELECT, INSERT, UPDATE (cancelled_qty, returned_qty) ON showroom.sales_line
   TO showroom_clerk;
 GRANT USAGE ON SEQUENCE showroom.sales_order_id_seq, showroom.sales_line_id_seq
   TO showroom_clerk;
@@ -485,15 +485,20 @@ CREATE POLICY by_order ON showroom.sales_line FOR ALL
 
 -- stock: balances, the ledger, allocations, backorders, deliveries and
 -- defects.  The stock API runs as the caller, so the roles that call it
--- hold the table rights it needs.  A clerk's sale allocates stock of any
--- DC that covers the customer, so clerks work on every DC's balances; DC
--- staff on their own DC's.  Finance reads the ledger.  The ledger is
--- append-only (its trigger refuses UPDATE and DELETE).
-GRANT SELECT, INSERT, UPDATE ON showroom.stock_balance, showroom.allocation,
-  showroom.backorder TO showroom_clerk, showroom_dc;
+-- hold the table rights it needs, and UPDATE only on the columns it
+-- changes (the quantities of a balance, the open units of an allocation,
+-- the waiting units of a backorder, the shipping time of a delivery).  A
+-- clerk's sale allocates stock of any DC that covers the customer, so
+-- clerks work on every DC's balances; DC staff on their own DC's.
+-- Finance reads the ledger.  The ledger is append-only (its trigger
+-- refuses UPDATE and DELETE).
+GRANT SELECT, INSERT, UPDATE (on_hand, allocated, defective) ON showroom.stock_balance
+  TO showroom_clerk, showroom_dc;
+GRANT SELECT, INSERT, UPDATE (open_qty) ON showroom.allocation TO showroom_clerk, showroom_dc;
+GRANT SELECT, INSERT, UPDATE (waiting_qty) ON showroom.backorder TO showroom_clerk, showroom_dc;
 GRANT SELECT, INSERT ON showroom.stock_movement TO showroom_clerk, showroom_dc;
 GRANT SELECT ON showroom.stock_movement TO showroom_finance;
-GRANT SELECT, INSERT, UPDATE ON showroom.delivery TO showroom_dc;
+GRANT SELECT, INSERT, UPDATE (shipped_at) ON showroom.delivery TO showroom_dc;
 GRANT SELECT, INSERT ON showroom.defect TO showroom_dc;
 GRANT UPDATE (delivered_qty, returned_qty) ON showroom.sales_line TO showroom_dc;
 GRANT USAGE ON SEQUENCE showroom.stock_movement_id_seq, showroom.allocation_id_seq,
@@ -795,7 +800,9 @@ GRANT EXECUTE ON FUNCTION showroom.create_installation_orders(bigint, integer, b
 -- for parts; an outlet records the parts it used on its own orders,
 -- which moves its own parts stock; finance reads what was used.
 GRANT SELECT ON showroom.part, showroom.part_price TO showroom_outlet, showroom_finance;
-CREATE POLICY staff_read ON showroom.part FOR SELECT TO showroom_outlet, showroom_finance
+GRANT SELECT ON showroom.part TO showroom_dc;
+CREATE POLICY staff_read ON showroom.part FOR SELECT
+  TO showroom_outlet, showroom_finance, showroom_dc
   USING (true);
 CREATE POLICY staff_read ON showroom.part_price FOR SELECT TO showroom_outlet, showroom_finance
   USING (true);
@@ -820,6 +827,29 @@ GRANT EXECUTE ON FUNCTION showroom.record_part_use(bigint, bigint, integer, bool
   showroom.move_parts(bigint, bigint, bigint, text, integer, bigint, text),
   showroom.part_row(bigint), showroom.price_on(bigint, date)
   TO showroom_outlet;
+
+-- parts: DC staff receive parts at their DCs, issue them to outlets and
+-- take them back (receive_parts, issue_parts, return_parts).  An issue or
+-- a return moves the outlet's parts stock too, so DC staff write the
+-- parts stock and ledger rows of their own DCs and of outlets, never of
+-- another DC.  Counting corrections (adjust_parts) stay with the
+-- administrator.
+GRANT SELECT, INSERT, UPDATE (on_hand) ON showroom.part_stock TO showroom_dc;
+GRANT SELECT, INSERT ON showroom.part_movement TO showroom_dc;
+GRANT USAGE ON SEQUENCE showroom.part_movement_id_seq TO showroom_dc;
+CREATE POLICY dc_own ON showroom.part_stock FOR ALL TO showroom_dc
+  USING (dc_id IS NULL OR dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id IS NULL OR dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+CREATE POLICY dc_own ON showroom.part_movement FOR ALL TO showroom_dc
+  USING (dc_id IS NULL OR dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]))
+  WITH CHECK (dc_id IS NULL OR dc_id = ANY ((SELECT showroom.my_dc_ids())::bigint[]));
+GRANT EXECUTE ON FUNCTION showroom.receive_parts(bigint, bigint, integer, text),
+  showroom.issue_parts(bigint, bigint, bigint, integer, text),
+  showroom.return_parts(bigint, bigint, bigint, integer, text),
+  showroom.check_parts_args(bigint, bigint, bigint, integer),
+  showroom.move_parts(bigint, bigint, bigint, text, integer, bigint, text),
+  showroom.part_row(bigint)
+  TO showroom_dc;
 
 -- settlement: finance settles, closes, adjusts, records COD and reads
 -- fee rules, statements and what they are made of; an outlet reads its

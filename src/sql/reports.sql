@@ -593,81 +593,66 @@ WITH zone AS (
          (SELECT coalesce(s.value, d.value) FROM showroom.setting_default d
             LEFT JOIN showroom.setting s ON s.name = d.name
            WHERE d.name = 'reports.whatif_service_factor')::numeric AS z
-), sold AS (
-  SELECT o.dc_id, l.sku_id, o.store_id, o.id AS order_id,
-         (o.created_at AT TIME ZONE zone.tz)::date AS day,
-         l.qty - l.cancelled_qty AS units
+), daily AS (
+  -- Units and orders per DC, SKU, store and business day, and (store
+  -- NULL) per DC, SKU and day for the stores together: one pass.
+  SELECT o.dc_id, l.sku_id, o.store_id, (o.created_at AT TIME ZONE zone.tz)::date AS day,
+         sum(l.qty - l.cancelled_qty) AS units, count(DISTINCT o.id) AS orders
     FROM showroom.sales_order o
     CROSS JOIN zone
     JOIN showroom.sales_line l ON l.order_id = o.id
    WHERE l.qty > l.cancelled_qty
-), store_day AS (
-  SELECT sold.dc_id, sold.sku_id, sold.store_id, sold.day,
-         date_trunc('month', sold.day)::date AS month, sum(sold.units) AS units
-    FROM sold
-   GROUP BY sold.dc_id, sold.sku_id, sold.store_id, sold.day
-), per_store AS (
-  SELECT sd.dc_id, sd.sku_id, sd.month, sd.store_id,
-         sum(sd.units) AS units, sum(sd.units * sd.units) AS units_sq,
-         count(*) AS days_selling
-    FROM store_day sd
-   GROUP BY sd.dc_id, sd.sku_id, sd.month, sd.store_id
-), pooled_day AS (
-  SELECT sd.dc_id, sd.sku_id, sd.month, sd.day, sum(sd.units) AS units
-    FROM store_day sd
-   GROUP BY sd.dc_id, sd.sku_id, sd.month, sd.day
-), pooled AS (
-  SELECT pd.dc_id, pd.sku_id, pd.month,
-         sum(pd.units) AS units, sum(pd.units * pd.units) AS units_sq
-    FROM pooled_day pd
-   GROUP BY pd.dc_id, pd.sku_id, pd.month
-), span AS (
-  SELECT pooled.dc_id, pooled.sku_id, pooled.month,
-         least((pooled.month + interval '1 month')::date,
-               (now() AT TIME ZONE zone.tz)::date + 1) - pooled.month AS days
-    FROM pooled CROSS JOIN zone
-), store_need AS (
-  SELECT ps.dc_id, ps.sku_id, ps.month,
-         count(*) AS stores, sum(ps.days_selling) AS restocks,
-         sum(ceil(param.z * sqrt(param.lead_days::numeric)
-                  * sqrt(greatest(ps.units_sq::numeric / span.days
-                                  - (ps.units::numeric / span.days) ^ 2, 0)))) AS safety,
-         sum(ceil(param.lead_days * ps.units::numeric / span.days
-                  + param.z * sqrt(param.lead_days::numeric)
-                    * sqrt(greatest(ps.units_sq::numeric / span.days
-                                    - (ps.units::numeric / span.days) ^ 2, 0)))) AS stock
-    FROM per_store ps
+   GROUP BY GROUPING SETS ((o.dc_id, l.sku_id, o.store_id, 4), (o.dc_id, l.sku_id, 4))
+), monthly AS (
+  -- Per stock point (a store, or NULL for the DC) and month: the sums
+  -- the mean and deviation need, the days it sold and its orders.
+  SELECT daily.dc_id, daily.sku_id, daily.store_id,
+         date_trunc('month', daily.day)::date AS month,
+         sum(daily.units) AS units, sum(daily.units * daily.units) AS units_sq,
+         count(*) AS days_selling, sum(daily.orders) AS orders
+    FROM daily
+   GROUP BY daily.dc_id, daily.sku_id, daily.store_id, 4
+), need AS (
+  SELECT m.dc_id, m.sku_id, m.store_id, m.month, m.units, m.days_selling, m.orders, n.days,
+         ceil(param.z * sqrt(param.lead_days::numeric)
+              * sqrt(greatest(m.units_sq::numeric / n.days
+                              - (m.units::numeric / n.days) ^ 2, 0))) AS safety,
+         ceil(param.lead_days * m.units::numeric / n.days
+              + param.z * sqrt(param.lead_days::numeric)
+                * sqrt(greatest(m.units_sq::numeric / n.days
+                                - (m.units::numeric / n.days) ^ 2, 0))) AS stock
+    FROM monthly m
     CROSS JOIN param
-    JOIN span ON span.dc_id = ps.dc_id AND span.sku_id = ps.sku_id AND span.month = ps.month
-   GROUP BY ps.dc_id, ps.sku_id, ps.month
-), orders AS (
-  SELECT sold.dc_id, sold.sku_id, date_trunc('month', sold.day)::date AS month,
-         count(DISTINCT sold.order_id) AS orders
-    FROM sold
-   GROUP BY sold.dc_id, sold.sku_id, 3
+    CROSS JOIN zone
+    CROSS JOIN LATERAL (SELECT least((m.month + interval '1 month')::date,
+                                     (now() AT TIME ZONE zone.tz)::date + 1) - m.month AS days) n
+), point AS (
+  SELECT need.dc_id, need.sku_id, need.month, max(need.days) AS days,
+         sum(need.units) FILTER (WHERE need.store_id IS NULL) AS units,
+         count(*) FILTER (WHERE need.store_id IS NOT NULL) AS stores,
+         sum(need.orders) FILTER (WHERE need.store_id IS NULL) AS orders,
+         sum(need.days_selling) FILTER (WHERE need.store_id IS NOT NULL) AS restocks,
+         sum(need.safety) FILTER (WHERE need.store_id IS NOT NULL) AS safety_stores,
+         sum(need.safety) FILTER (WHERE need.store_id IS NULL) AS safety_central,
+         sum(need.stock) FILTER (WHERE need.store_id IS NOT NULL) AS stock_stores,
+         sum(need.stock) FILTER (WHERE need.store_id IS NULL) AS stock_central
+    FROM need
+   GROUP BY need.dc_id, need.sku_id, need.month
 )
 SELECT p.dc_id, dc.code AS dc_code, p.sku_id, u.code AS sku_code, u.category, p.month,
-       span.days::integer AS days, param.lead_days, param.z::numeric(4,2) AS service_factor,
+       p.days::integer AS days, param.lead_days, param.z::numeric(4,2) AS service_factor,
        p.units::integer AS units_sold,
-       sn.stores::integer AS stores_selling,
-       o.orders::integer AS customer_deliveries,
-       sn.restocks::integer AS store_restocks,
-       (o.orders + sn.restocks)::integer AS deliveries_store_model,
-       o.orders::integer AS deliveries_central,
-       sn.safety::integer AS safety_stock_stores,
-       ceil(param.z * sqrt(param.lead_days::numeric)
-            * sqrt(greatest(p.units_sq::numeric / span.days
-                            - (p.units::numeric / span.days) ^ 2, 0)))::integer AS safety_stock_central,
-       sn.stock::integer AS stock_store_model,
-       ceil(param.lead_days * p.units::numeric / span.days
-            + param.z * sqrt(param.lead_days::numeric)
-              * sqrt(greatest(p.units_sq::numeric / span.days
-                              - (p.units::numeric / span.days) ^ 2, 0)))::integer AS stock_central
-  FROM pooled p
+       p.stores::integer AS stores_selling,
+       p.orders::integer AS customer_deliveries,
+       p.restocks::integer AS store_restocks,
+       (p.orders + p.restocks)::integer AS deliveries_store_model,
+       p.orders::integer AS deliveries_central,
+       p.safety_stores::integer AS safety_stock_stores,
+       p.safety_central::integer AS safety_stock_central,
+       p.stock_stores::integer AS stock_store_model,
+       p.stock_central::integer AS stock_central
+  FROM point p
   CROSS JOIN param
-  JOIN span ON span.dc_id = p.dc_id AND span.sku_id = p.sku_id AND span.month = p.month
-  JOIN store_need sn ON sn.dc_id = p.dc_id AND sn.sku_id = p.sku_id AND sn.month = p.month
-  JOIN orders o ON o.dc_id = p.dc_id AND o.sku_id = p.sku_id AND o.month = p.month
   JOIN showroom.dc dc ON dc.id = p.dc_id
   JOIN showroom.sku u ON u.id = p.sku_id;
 

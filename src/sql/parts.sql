@@ -456,6 +456,7 @@ BEGIN
     RAISE EXCEPTION 'DC must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   PERFORM showroom.check_parts_args(part_id, dc_id, NULL, qty);
+  PERFORM showroom.require_dc(dc_id);
   RETURN showroom.move_parts(part_id, dc_id, NULL, 'receipt', qty, NULL, note);
 END
 $$;
@@ -476,6 +477,7 @@ BEGIN
     RAISE EXCEPTION 'DC and outlet must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   PERFORM showroom.check_parts_args(part_id, dc_id, outlet_id, qty);
+  PERFORM showroom.require_dc(dc_id);
   PERFORM showroom.move_parts(part_id, dc_id, NULL, 'issue', -qty, NULL, note);
   RETURN showroom.move_parts(part_id, NULL, outlet_id, 'issue', qty, NULL, note);
 END
@@ -497,6 +499,7 @@ BEGIN
     RAISE EXCEPTION 'DC and outlet must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   PERFORM showroom.check_parts_args(part_id, dc_id, outlet_id, qty);
+  PERFORM showroom.require_dc(dc_id);
   PERFORM showroom.move_parts(part_id, NULL, outlet_id, 'return', -qty, NULL, note);
   RETURN showroom.move_parts(part_id, dc_id, NULL, 'return', qty, NULL, note);
 END

@@ -136,7 +136,7 @@ SELECT showroom.dispatch(nextval('public.next_order'));
 SQL
 cat >"$work/screen.sql" <<'SQL'
 \set n random(1, 3000)
-SELECT count(*) FROM showroom.candidates((SELECT point FROM showroom.service_order WHERE id = 100000 + :n));
+SELECT count(*) FROM showroom.candidates(100000 + :n);
 SQL
 tps() { pgbench -n -c 16 -j 2 -T "$seconds" -f "$1" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p'; }
 cat >"$work/update_notify.sql" <<'SQL'
@@ -164,4 +164,4 @@ printf 'dispatch(), notices by relay:  %8.0f tps\n' "$tps_dispatch"
 printf 'single ratio: %.2f (target >= 0.7)\n' "$(echo "$tps_dispatch / $tps_update" | bc -l)"
 
 echo "== screen: showroom.candidates(point), 1 client, ${seconds} s"
-pgbench -n -c 1 -T "$seconds" -f "$work/screen.sql" 2>&1 | grep -E '^(tps|latency average)' | sed 's/^/   /' 
+pgbench -n -c 1 -T "$seconds" -f "$work/screen.sql" 2>&1 | grep -E "^(tps|latency average)" | sed "s/^/   /" || true

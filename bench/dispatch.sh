@@ -22,7 +22,8 @@
 #    context, sent in the transaction (off).  Prints TPS of each and the
 #    ratios, and for context the baseline plus a NOTIFY.
 # 5. The dispatcher's screen: mean time of showroom.candidates() for one
-#    point, from pgbench at one client.
+#    order (3,000 orders inside districts, taken at random), from pgbench
+#    at one client.
 #
 # BENCH_ONLY=single skips step 3 (to tune single dispatch quickly).
 # Holds /tmp/showroom-test.lock throughout.  Takes about four minutes.
@@ -163,5 +164,5 @@ printf 'dispatch(), NOTIFY in the tx:  %8.0f tps (ratio %.2f)\n' "$tps_direct" "
 printf 'dispatch(), notices by relay:  %8.0f tps\n' "$tps_dispatch"
 printf 'single ratio: %.2f (target >= 0.7)\n' "$(echo "$tps_dispatch / $tps_update" | bc -l)"
 
-echo "== screen: showroom.candidates(point), 1 client, ${seconds} s"
+echo "== screen: showroom.candidates(order id), 1 client, ${seconds} s"
 pgbench -n -c 1 -T "$seconds" -f "$work/screen.sql" 2>&1 | grep -E "^(tps|latency average)" | sed "s/^/   /" || true

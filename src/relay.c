@@ -63,6 +63,20 @@
 
 PGDLLEXPORT void showroom_relay_main(Datum main_arg);
 
+/* The relay's two queries: take a batch of notices; read the interval. */
+static const char *take_sql =
+"WITH d AS (DELETE FROM showroom.outlet_notice"
+"            WHERE id IN (SELECT id FROM showroom.outlet_notice"
+"                          ORDER BY id LIMIT " CppAsString2(RELAY_BATCH) ")"
+"           RETURNING id, outlet_id, event, service_order_id)"
+" SELECT outlet_id, event, service_order_id FROM d ORDER BY id";
+
+static const char *poll_sql =
+"SELECT coalesce(s.value, d.value)::int4"
+"  FROM showroom.setting_default d"
+"  LEFT JOIN showroom.setting s USING (name)"
+" WHERE d.name = 'dispatch.relay_poll_ms'";
+
 static SPIPlanPtr take_plan = NULL;
 static SPIPlanPtr poll_plan = NULL;
 static TimestampTz last_launch = 0;
@@ -268,19 +282,8 @@ relay_round(int *poll_ms)
 	SPI_connect();
 	if (take_plan == NULL)
 	{
-		take_plan = SPI_prepare(
-								"WITH d AS (DELETE FROM showroom.outlet_notice"
-								"            WHERE id IN (SELECT id FROM showroom.outlet_notice"
-								"                          ORDER BY id LIMIT 1000)"
-								"           RETURNING id, outlet_id, event, service_order_id)"
-								" SELECT outlet_id, event, service_order_id FROM d ORDER BY id",
-								0, NULL);
-		poll_plan = SPI_prepare(
-								"SELECT coalesce(s.value, d.value)::int4"
-								"  FROM showroom.setting_default d"
-								"  LEFT JOIN showroom.setting s USING (name)"
-								" WHERE d.name = 'dispatch.relay_poll_ms'",
-								0, NULL);
+		take_plan = SPI_prepare(take_sql, 0, NULL);
+		poll_plan = SPI_prepare(poll_sql, 0, NULL);
 		if (take_plan == NULL || poll_plan == NULL)
 			elog(ERROR, "could not prepare the relay's queries");
 		SPI_keepplan(take_plan);
@@ -368,7 +371,8 @@ showroom_relay_main(Datum main_arg)
 			last_work = GetCurrentTimestamp();
 		}
 
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 poll_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 	}

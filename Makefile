@@ -19,6 +19,7 @@ OBJS = \
 	src/tariff_parse.o \
 	src/areas.o \
 	src/dispatch.o \
+	src/relay.o \
 	src/flow.o \
 	src/routing.o \
 	src/runs.o

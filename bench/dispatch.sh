@@ -17,10 +17,16 @@
 #    writes).  Prints points per second of each and the ratio.
 # 4. Single: pgbench, 16 clients, 15 s each.  Baseline: a raw UPDATE of a
 #    random row of 10,000.  Ours: showroom.dispatch() of one pending order
-#    per transaction, the orders spread over the districts.  Prints TPS of
-#    each and the ratio, and for context the baseline plus a NOTIFY.
+#    per transaction, the orders spread over the districts, with the
+#    notices sent by the relay (dispatch.notify_relay on) and, for
+#    context, sent in the transaction (off).  Prints TPS of each and the
+#    ratios, and for context the baseline plus a NOTIFY.
+# 5. The dispatcher's screen: mean time of showroom.candidates() for one
+#    order (3,000 orders inside districts, taken at random), from pgbench
+#    at one client.
 #
-# Holds /tmp/showroom-test.lock throughout.  Takes about three minutes.
+# BENCH_ONLY=single skips step 3 (to tune single dispatch quickly).
+# Holds /tmp/showroom-test.lock throughout.  Takes about four minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,6 +98,7 @@ CHECKPOINT;
 SQL
 q -At -c "SELECT count(*) || ' districts, ' || (SELECT count(*) FROM showroom.service_area_piece) || ' pieces' FROM public.district"
 
+if [ "${BENCH_ONLY:-}" != single ]; then
 echo "== batch: 100,000 points"
 q -c "EXPLAIN (costs off) SELECT count(d.code) FROM public.pts p LEFT JOIN public.district d ON ST_Contains(d.geom, p.geom)" | sed 's/^/   /'
 t_join=$(elapsed "SELECT count(d.code) FROM public.pts p LEFT JOIN public.district d ON ST_Contains(d.geom, p.geom)")
@@ -101,6 +108,7 @@ q -At -c "SELECT 'assigned ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) ||
 printf 'default-plan LEFT JOIN ST_Contains: %8.0f points/s (%.2f s)\n' "$(echo "100000 / $t_join" | bc -l)" "$t_join"
 printf 'showroom.dispatch_date:             %8.0f orders/s (%.2f s)\n' "$(echo "100000 / $t_batch" | bc -l)" "$t_batch"
 printf 'batch ratio: %.2f (target >= 2)\n' "$(echo "$t_join / $t_batch" | bc -l)"
+fi
 
 echo "== single: pgbench, 16 clients, ${seconds} s"
 q <<'SQL'
@@ -127,6 +135,10 @@ SQL
 cat >"$work/dispatch.sql" <<'SQL'
 SELECT showroom.dispatch(nextval('public.next_order'));
 SQL
+cat >"$work/screen.sql" <<'SQL'
+\set n random(1, 3000)
+SELECT count(*) FROM showroom.candidates(100000 + :n);
+SQL
 tps() { pgbench -n -c 16 -j 2 -T "$seconds" -f "$1" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p'; }
 cat >"$work/update_notify.sql" <<'SQL'
 \set id random(1, 10000)
@@ -139,9 +151,18 @@ tps_update=$(tps "$work/update.sql")
 q -c CHECKPOINT
 tps_notify=$(tps "$work/update_notify.sql")
 q -c CHECKPOINT
+tps_direct=$(tps "$work/dispatch.sql")
+q -c CHECKPOINT
+q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'true')" >/dev/null
+q -At -c "SELECT 'relay pid ' || showroom.start_relay()"
 tps_dispatch=$(tps "$work/dispatch.sql")
-q -At -c "SELECT 'dispatched ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', left pending ' || count(*) FILTER (WHERE outlet_id IS NULL AND id <= (SELECT last_value FROM public.next_order)) FROM showroom.service_order WHERE service_date = '2026-06-02'"
-printf 'raw spread UPDATE:   %8.0f tps\n' "$tps_update"
-printf 'same plus a NOTIFY:  %8.0f tps (the ceiling NOTIFY puts on any notifying transaction)\n' "$tps_notify"
-printf 'showroom.dispatch(): %8.0f tps\n' "$tps_dispatch"
+sleep 1
+q -At -c "SELECT 'dispatched ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', left pending ' || count(*) FILTER (WHERE outlet_id IS NULL AND id <= (SELECT last_value FROM public.next_order)) || ', notices unsent ' || (SELECT count(*) FROM showroom.outlet_notice) FROM showroom.service_order WHERE service_date = '2026-06-02'"
+printf 'raw spread UPDATE:             %8.0f tps\n' "$tps_update"
+printf 'same plus a NOTIFY:            %8.0f tps (the ceiling NOTIFY puts on any notifying transaction)\n' "$tps_notify"
+printf 'dispatch(), NOTIFY in the tx:  %8.0f tps (ratio %.2f)\n' "$tps_direct" "$(echo "$tps_direct / $tps_update" | bc -l)"
+printf 'dispatch(), notices by relay:  %8.0f tps\n' "$tps_dispatch"
 printf 'single ratio: %.2f (target >= 0.7)\n' "$(echo "$tps_dispatch / $tps_update" | bc -l)"
+
+echo "== screen: showroom.candidates(order id), 1 client, ${seconds} s"
+pgbench -n -c 1 -T "$seconds" -f "$work/screen.sql" 2>&1 | grep -E "^(tps|latency average)" | sed "s/^/   /" || true

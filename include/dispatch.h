@@ -49,6 +49,7 @@ typedef struct DispatchWeights
 	double		distance_km;
 	double		default_satisfaction;
 	double		screen_radius_m;
+	bool		notify_relay;	/* notices go through outlet_notice */
 } DispatchWeights;
 
 /* One service order as dispatch reads it. */
@@ -75,5 +76,10 @@ extern bool areas_read_order(int64 order_id, bool lock, OrderFacts *order);
 /* dispatch.c */
 extern void dispatch_read_weights(DispatchWeights *w);
 extern void dispatch_rank(Candidate *cands, int n, const DispatchWeights *w);
+extern void dispatch_notify(int64 outlet_id, const char *event,
+							int64 order_id);
+
+/* relay.c */
+extern void relay_ensure(void);
 
 #endif							/* SHOWROOM_DISPATCH_H */

@@ -52,8 +52,13 @@ SELECT 'unassigned' AS "case", service_order_id, reason, checked_at IS NOT NULL 
 SELECT 'loads' AS "case", o.code, l.booked,
        (SELECT count(*) FROM showroom.booking b WHERE b.outlet_id = l.outlet_id) AS bookings
   FROM showroom.outlet_load l JOIN showroom.outlet o ON o.id = l.outlet_id ORDER BY 2;
-SELECT 'log' AS "case", service_order_id, action, o.code, rank, reason, done_by = current_user::text AS by_me
-  FROM showroom.dispatch_log l JOIN showroom.outlet o ON o.id = l.outlet_id ORDER BY l.id;
+-- The log says why (rank, score, how many were eligible); who and when
+-- are on the order's trail row, which it joins on (order, at).
+SELECT 'log' AS "case", l.service_order_id, l.action, o.code, l.rank, l.eligible, l.reason,
+       l.done_by, t.from_state || ' -> ' || t.to_state AS trail, t.db_role = current_user AS trail_by_me
+  FROM showroom.dispatch_log l JOIN showroom.outlet o ON o.id = l.outlet_id
+  LEFT JOIN showroom.service_trail t ON t.order_id = l.service_order_id AND t.at = l.at
+ ORDER BY l.id;
 SELECT 'states' AS "case", id, state, outlet_id FROM showroom.service_order ORDER BY id;
 
 -- Capacity for one date and a kind's own limit: A gets 2 more jobs on
@@ -94,7 +99,10 @@ SELECT 'reassign' AS "case", showroom.reassign(3, 2, 'A''s crew is ill');
 SELECT 'after' AS "case", o.code, l.booked FROM showroom.outlet_load l
   JOIN showroom.outlet o ON o.id = l.outlet_id WHERE l.day = '2026-06-01' ORDER BY 2;
 SELECT 'booking 3' AS "case", outlet_id, day, kind FROM showroom.booking WHERE service_order_id = 3;
-SELECT 'reassign log' AS "case", action, outlet_id, previous_outlet_id, reason
+-- A move changes no state, so it has no trail row: its log row says who.
+SELECT 'reassign log' AS "case", action, outlet_id, previous_outlet_id, reason,
+       done_by = current_user::text AS by_me,
+       (SELECT count(*) FROM showroom.service_trail t WHERE t.order_id = 3) AS trail_rows
   FROM showroom.dispatch_log WHERE service_order_id = 3 ORDER BY id;
 -- B is full now (3 of 3): moving order 4 there fails and changes nothing.
 SELECT 'reassign full' AS "case", pg_temp.try($$SELECT showroom.reassign(4, 2, 'try')$$);

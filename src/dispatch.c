@@ -66,8 +66,10 @@ typedef enum DispatchPlanId
 	PLAN_RECORD,
 	PLAN_PENDING,
 	PLAN_OUTLET,
+	PLAN_LOCK_OUTLET,
 	PLAN_CAPACITY,
 	PLAN_BATCH_EDGES,
+	PLAN_BATCH_LOCK_OUTLETS,
 	PLAN_BATCH_LOCK_TOTAL,
 	PLAN_BATCH_LOCK_KIND,
 	PLAN_BATCH_CAPACITY,
@@ -82,7 +84,9 @@ static SPIPlanPtr plans[PLAN_COUNT];
 
 static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_WEIGHTS] =
-	"SELECT d.name, coalesce(s.value, d.value)::float8"
+	"SELECT d.name, CASE WHEN d.value_type = 'boolean'::regtype"
+	"                    THEN coalesce(s.value, d.value)::bool::int4::float8"
+	"                    ELSE coalesce(s.value, d.value)::float8 END"
 	"  FROM showroom.setting_default d"
 	"  LEFT JOIN showroom.setting s USING (name)"
 	" WHERE d.name LIKE 'dispatch.%'",
@@ -124,16 +128,25 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	" u AS (UPDATE showroom.service_order"
 	"          SET outlet_id = $2, state = 'dispatched' WHERE id = $1),"
 	" d AS (DELETE FROM showroom.dispatch_pending"
-	"        WHERE service_order_id = $1)"
+	"        WHERE service_order_id = $1),"
+	" n AS (INSERT INTO showroom.outlet_notice"
+	"         (outlet_id, event, service_order_id)"
+	"       SELECT v.o, v.e, $1"
+	"         FROM (VALUES (1, $6, 'withdrawn'), (2, $2, 'assigned'))"
+	"              AS v(k, o, e)"
+	"        WHERE $12 AND v.o IS NOT NULL ORDER BY v.k)"
 	" INSERT INTO showroom.dispatch_log (service_order_id, action, outlet_id,"
-	"   previous_outlet_id, rank, score, reason, done_by)"
-	" VALUES ($1, $5, $2, $6, $7, $8, $9, $10)",
+	"   previous_outlet_id, rank, score, eligible, reason, done_by)"
+	" VALUES ($1, $5, $2, $6, $7, $8, $11, $9, $10)",
 	[PLAN_PENDING] =
 	"INSERT INTO showroom.dispatch_pending (service_order_id, reason)"
 	" VALUES ($1, $2) ON CONFLICT (service_order_id) DO UPDATE"
 	" SET reason = excluded.reason, checked_at = now()",
 	[PLAN_OUTLET] =
 	"SELECT code, active, suspended_reason FROM showroom.outlet"
+	" WHERE id = $1 FOR SHARE",
+	[PLAN_LOCK_OUTLET] =
+	"SELECT active, suspended_at IS NOT NULL FROM showroom.outlet"
 	" WHERE id = $1 FOR SHARE",
 	[PLAN_CAPACITY] =
 	"SELECT c.total, c.kind_limit, coalesce(l.booked, 0)"
@@ -157,6 +170,9 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"   AND so.outlet_id IS NULL"
 	" ORDER BY so.id, p.outlet_id"
 	"   FOR UPDATE OF so",
+	[PLAN_BATCH_LOCK_OUTLETS] =
+	"SELECT id, active, suspended_at IS NOT NULL FROM showroom.outlet"
+	" WHERE id = ANY ($1) ORDER BY id FOR SHARE",
 	[PLAN_BATCH_LOCK_TOTAL] =
 	"INSERT INTO showroom.outlet_load AS l (outlet_id, day, booked)"
 	" SELECT t, $2, 0 FROM unnest($1::int8[]) AS t ORDER BY t"
@@ -174,19 +190,23 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"       LATERAL showroom.capacity_on(t.o, t.k, $3) c",
 	[PLAN_BATCH_WRITE] =
 	"WITH a AS (SELECT * FROM unnest($1::int8[], $2::int8[], $3::int4[],"
-	"                                $4::float8[], $5::text[])"
-	"             AS t(order_id, outlet_id, rank, score, kind)),"
+	"                                $4::float8[], $5::text[], $6::int4[])"
+	"             AS t(order_id, outlet_id, rank, score, kind, eligible)),"
 	" b AS (INSERT INTO showroom.booking"
 	"         (service_order_id, outlet_id, day, kind)"
-	"       SELECT order_id, outlet_id, $6, kind FROM a),"
+	"       SELECT order_id, outlet_id, $7, kind FROM a),"
+	" n AS (INSERT INTO showroom.outlet_notice"
+	"         (outlet_id, event, service_order_id)"
+	"       SELECT outlet_id, 'assigned', order_id FROM a"
+	"        WHERE $8 ORDER BY order_id),"
 	" u AS (UPDATE showroom.service_order o"
 	"          SET outlet_id = a.outlet_id, state = 'dispatched'"
 	"         FROM a WHERE o.id = a.order_id),"
 	" d AS (DELETE FROM showroom.dispatch_pending p USING a"
 	"        WHERE p.service_order_id = a.order_id)"
 	" INSERT INTO showroom.dispatch_log"
-	"   (service_order_id, action, outlet_id, rank, score, done_by)"
-	" SELECT order_id, 'batch', outlet_id, rank, score, $7 FROM a",
+	"   (service_order_id, action, outlet_id, rank, score, eligible)"
+	" SELECT order_id, 'batch', outlet_id, rank, score, eligible FROM a",
 	[PLAN_BATCH_LOAD_TOTAL] =
 	"UPDATE showroom.outlet_load l SET booked = l.booked + t.n"
 	"  FROM unnest($1::int8[], $2::int4[]) AS t(o, n)"
@@ -248,19 +268,71 @@ dispatch_exec(DispatchPlanId id, int nargs, Oid *types, Datum *values,
 }
 
 /*
+ * int8_array / int4_array / text_array / float8_array
+ *		Build SQL arrays from C arrays, for the set-based statements.
+ */
+static Datum
+int8_array(const int64 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, INT8OID, 8,
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+static Datum
+int4_array(const int32 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int32GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, INT4OID, 4, true,
+										   TYPALIGN_INT));
+}
+
+static Datum
+float8_array(const double *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, FLOAT8OID, 8,
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+static Datum
+text_array(char *const *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(v[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+/*
  * dispatch_read_weights
- *		Read the ranking's weights and the screen radius from the settings.
+ *		Read the ranking's weights, the screen radius and the way notices
+ *		go out from the settings.
  */
 void
 dispatch_read_weights(DispatchWeights *w)
 {
-	static const char *const names[6] = {
+	static const char *const names[7] = {
 		"dispatch.weight_satisfaction", "dispatch.weight_skill",
 		"dispatch.weight_load", "dispatch.weight_distance_km",
-		"dispatch.default_satisfaction", "dispatch.screen_radius_m"
+		"dispatch.default_satisfaction", "dispatch.screen_radius_m",
+		"dispatch.notify_relay"
 	};
-	double	   *fields[6] = {&w->satisfaction, &w->skill, &w->load,
-		&w->distance_km, &w->default_satisfaction, &w->screen_radius_m};
+	double		relay = 0;
+	double	   *fields[7] = {&w->satisfaction, &w->skill, &w->load,
+		&w->distance_km, &w->default_satisfaction, &w->screen_radius_m,
+	&relay};
 	uint64		n;
 
 	/* One plain query for all of them: cheaper than six setting_value(). */
@@ -274,10 +346,11 @@ dispatch_read_weights(DispatchWeights *w)
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[r],
 									  SPI_tuptable->tupdesc, 2, &null);
 
-		for (int i = 0; i < 6; i++)
+		for (int i = 0; i < 7; i++)
 			if (strcmp(name, names[i]) == 0)
 				*fields[i] = null ? 0 : DatumGetFloat8(d);
 	}
+	w->notify_relay = relay != 0;
 }
 
 /*
@@ -394,12 +467,14 @@ acting_person(void)
 }
 
 /*
- * notify_outlet
- *		Queue a notification on the outlet's channel showroom_outlet_<id>;
- *		PostgreSQL delivers it only if the transaction commits.
+ * dispatch_notify
+ *		Queue a notification on the outlet's channel showroom_outlet_<id>
+ *		with payload "<event> <order id>"; PostgreSQL delivers it only if
+ *		the transaction commits.  Used by dispatch itself when
+ *		dispatch.notify_relay is off, and by the relay (relay.c).
  */
-static void
-notify_outlet(int64 outlet_id, const char *event, int64 order_id)
+void
+dispatch_notify(int64 outlet_id, const char *event, int64 order_id)
 {
 	char		channel[64];
 	char		payload[64];
@@ -447,18 +522,21 @@ book_unit(int64 outlet_id, DateADT day, const char *kind, int32 capacity,
 /*
  * record_assignment
  *		Write an assignment: the booking, the order's outlet and state, the
- *		audit row; clear the order's pending reason.  rank 0 and a NaN score
- *		are written as NULL, and so is a NULL reason or previous outlet 0.
+ *		dispatch_log row, and its notices (queued in outlet_notice for the
+ *		relay, or NOTIFYed now); clear the order's pending reason.  previous
+ *		is the outlet a reassignment takes the order from, else 0; rank 0,
+ *		a NaN score, eligible -1 and a NULL reason are written as NULL.
  */
 static void
 record_assignment(const OrderFacts *order, int64 outlet_id,
 				  const char *action, int64 previous, int32 rank,
-				  double score, const char *reason)
+				  double score, int32 eligible, const char *reason,
+				  bool relay)
 {
-	Oid			types[10] = {INT8OID, INT8OID, DATEOID, TEXTOID, TEXTOID,
-	INT8OID, INT4OID, FLOAT8OID, TEXTOID, TEXTOID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			types[12] = {INT8OID, INT8OID, DATEOID, TEXTOID, TEXTOID,
+		INT8OID, INT4OID, FLOAT8OID, TEXTOID, TEXTOID, INT4OID, BOOLOID};
+	Datum		values[12];
+	char		nulls[12] = "            ";
 
 	values[0] = Int64GetDatum(order->id);
 	values[1] = Int64GetDatum(outlet_id);
@@ -469,7 +547,9 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 	values[6] = Int32GetDatum(rank);
 	values[7] = Float8GetDatum(score);
 	values[8] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
-	values[9] = acting_person();
+	values[9] = (Datum) 0;
+	values[10] = Int32GetDatum(eligible);
+	values[11] = BoolGetDatum(relay);
 	if (previous == 0)
 		nulls[5] = 'n';
 	if (rank == 0)
@@ -478,7 +558,50 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 		nulls[7] = 'n';
 	if (reason == NULL)
 		nulls[8] = 'n';
-	dispatch_exec(PLAN_RECORD, 10, types, values, nulls, SPI_OK_INSERT);
+
+	/* Who did it is on the workflow's trail row, except for a move. */
+	if (previous != 0)
+		values[9] = acting_person();
+	else
+		nulls[9] = 'n';
+	if (eligible < 0)
+		nulls[10] = 'n';
+	dispatch_exec(PLAN_RECORD, 12, types, values, nulls, SPI_OK_INSERT);
+
+	if (relay)
+		relay_ensure();
+	else
+	{
+		if (previous != 0)
+			dispatch_notify(previous, "withdrawn", order->id);
+		dispatch_notify(outlet_id, "assigned", order->id);
+	}
+}
+
+/*
+ * lock_outlet_open
+ *		Lock the outlet's row against a concurrent suspension or
+ *		deactivation (FOR SHARE: they UPDATE it) and say, from its newest
+ *		version, why it may no longer take work: NULL when it may.
+ */
+static const char *
+lock_outlet_open(int64 outlet_id)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
+	bool		null;
+
+	values[0] = Int64GetDatum(outlet_id);
+	if (dispatch_exec(PLAN_LOCK_OUTLET, 1, types, values, NULL,
+					  SPI_OK_SELECT) == 0)
+		elog(ERROR, "outlet " INT64_FORMAT " vanished", outlet_id);
+	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &null)))
+		return REASON_INACTIVE;
+	if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+								   SPI_tuptable->tupdesc, 2, &null)))
+		return REASON_SUSPENDED;
+	return NULL;
 }
 
 /*
@@ -708,6 +831,7 @@ showroom_dispatch(PG_FUNCTION_ARGS)
 	DispatchWeights w;
 	Candidate  *cands;
 	int			n;
+	int			eligible = 0;
 	int64		chosen = 0;
 
 	require_arg(fcinfo, 0, "service order id");
@@ -721,12 +845,21 @@ showroom_dispatch(PG_FUNCTION_ARGS)
 	n = areas_find_candidates(order.point, order.point_type, order.kind,
 							  order.category, order.day, false, 0, &cands);
 	dispatch_rank(cands, n, &w);
+	while (eligible < n && cands[eligible].reason == NULL)
+		eligible++;
 
-	/* Book the best that still has room; another session may have won. */
-	for (int i = 0; i < n && cands[i].reason == NULL; i++)
+	/*
+	 * Book the best that is still open and has room.  Another session may
+	 * have suspended it since the candidates were read (the share lock
+	 * waits for it and reads its newest row), or taken its last unit.
+	 */
+	for (int i = 0; i < eligible; i++)
 	{
 		Candidate  *c = &cands[i];
 
+		c->reason = lock_outlet_open(c->outlet_id);
+		if (c->reason != NULL)
+			continue;
 		if (!book_unit(c->outlet_id, order.day, order.kind, c->capacity,
 					   c->has_kind_limit ? c->kind_limit : -1))
 		{
@@ -734,8 +867,7 @@ showroom_dispatch(PG_FUNCTION_ARGS)
 			continue;
 		}
 		record_assignment(&order, c->outlet_id, "dispatch", 0, c->rank,
-						  c->score, NULL);
-		notify_outlet(c->outlet_id, "assigned", order.id);
+						  c->score, eligible, NULL, w.notify_relay);
 		chosen = c->outlet_id;
 		break;
 	}
@@ -757,25 +889,20 @@ showroom_dispatch(PG_FUNCTION_ARGS)
 }
 
 /*
- * take_outlet_by_hand
+ * check_outlet_by_hand
  *		For assign and reassign: check that the outlet exists and may take
- *		work, and book one unit of its capacity for the order, or raise
- *		SR201, SR206 or SR205.
+ *		work, or raise SR201 or SR206; lock its row FOR SHARE, so that it
+ *		cannot be suspended before this transaction ends.  Returns its code.
  */
-static void
-take_outlet_by_hand(const OrderFacts *order, int64 outlet_id)
+static char *
+check_outlet_by_hand(int64 outlet_id)
 {
-	Oid			types[3] = {INT8OID, DATEOID, TEXTOID};
-	Datum		values[3];
+	Oid			types[1] = {INT8OID};
+	Datum		values[1];
 	bool		null;
 	char	   *code;
-	int32		total;
-	int32		kind_limit;
-	int32		load;
 
 	values[0] = Int64GetDatum(outlet_id);
-	values[1] = DateADTGetDatum(order->day);
-	values[2] = CStringGetTextDatum(order->kind);
 	if (dispatch_exec(PLAN_OUTLET, 1, types, values, NULL,
 					  SPI_OK_SELECT) == 0)
 		ereport(ERROR,
@@ -800,8 +927,28 @@ take_outlet_by_hand(const OrderFacts *order, int64 outlet_id)
 						   SPI_getvalue(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 3)),
 				 errhint("Lift the suspension with showroom.lift_suspension() first.")));
+	return code;
+}
 
-	/* Its capacity on the order's date, and the booking itself. */
+/*
+ * book_by_hand
+ *		For assign and reassign: book one unit of the capacity of outlet
+ *		outlet_id (code code, checked by check_outlet_by_hand) for the
+ *		order, or raise SR205.
+ */
+static void
+book_by_hand(const OrderFacts *order, int64 outlet_id, const char *code)
+{
+	Oid			types[3] = {INT8OID, DATEOID, TEXTOID};
+	Datum		values[3];
+	bool		null;
+	int32		total;
+	int32		kind_limit;
+	int32		load;
+
+	values[0] = Int64GetDatum(outlet_id);
+	values[1] = DateADTGetDatum(order->day);
+	values[2] = CStringGetTextDatum(order->kind);
 	dispatch_exec(PLAN_CAPACITY, 3, types, values, NULL, SPI_OK_SELECT);
 	total = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &null));
@@ -826,6 +973,32 @@ take_outlet_by_hand(const OrderFacts *order, int64 outlet_id)
 }
 
 /*
+ * lock_load_rows
+ *		Lock the rows of outlet_load and outlet_kind_load of outlets a and b
+ *		for the order's day and kind, creating missing ones at zero: first
+ *		the totals, then the kinds, each in outlet id order, the order every
+ *		booking path follows.
+ */
+static void
+lock_load_rows(const OrderFacts *order, int64 a, int64 b)
+{
+	int64		ids[2] = {Min(a, b), Max(a, b)};
+	char	   *kinds[2] = {order->kind, order->kind};
+	Oid			types[3] = {INT8ARRAYOID, DATEOID, DATEOID};
+	Datum		values[3];
+
+	values[0] = int8_array(ids, 2);
+	values[1] = DateADTGetDatum(order->day);
+	dispatch_exec(PLAN_BATCH_LOCK_TOTAL, 2, types, values, NULL,
+				  SPI_OK_INSERT_RETURNING);
+	types[1] = TEXTARRAYOID;
+	values[1] = text_array(kinds, 2);
+	values[2] = DateADTGetDatum(order->day);
+	dispatch_exec(PLAN_BATCH_LOCK_KIND, 3, types, values, NULL,
+				  SPI_OK_INSERT_RETURNING);
+}
+
+/*
  * showroom_assign
  *		assign(service_order_id, outlet_id, reason): a dispatcher's choice
  *		for a requested order, outside the ranking (an outlet need not cover
@@ -836,8 +1009,10 @@ Datum
 showroom_assign(PG_FUNCTION_ARGS)
 {
 	OrderFacts	order;
+	DispatchWeights w;
 	int64		outlet_id;
 	char	   *reason;
+	char	   *code;
 
 	require_arg(fcinfo, 0, "service order id");
 	require_arg(fcinfo, 1, "outlet id");
@@ -847,9 +1022,11 @@ showroom_assign(PG_FUNCTION_ARGS)
 	SPI_connect();
 	read_order_or_error(PG_GETARG_INT64(0), true, &order);
 	require_pending(&order);
-	take_outlet_by_hand(&order, outlet_id);
-	record_assignment(&order, outlet_id, "assign", 0, 0, NAN, reason);
-	notify_outlet(outlet_id, "assigned", order.id);
+	dispatch_read_weights(&w);
+	code = check_outlet_by_hand(outlet_id);
+	book_by_hand(&order, outlet_id, code);
+	record_assignment(&order, outlet_id, "assign", 0, 0, NAN, -1, reason,
+					  w.notify_relay);
 	SPI_finish();
 
 	PG_RETURN_VOID();
@@ -865,8 +1042,10 @@ Datum
 showroom_reassign(PG_FUNCTION_ARGS)
 {
 	OrderFacts	order;
+	DispatchWeights w;
 	int64		outlet_id;
 	char	   *reason;
+	char	   *code;
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
 
@@ -891,14 +1070,21 @@ showroom_reassign(PG_FUNCTION_ARGS)
 				 errmsg("service order " INT64_FORMAT " is already with outlet " INT64_FORMAT,
 						order.id, outlet_id)));
 
-	/* Give back the old unit, then take the new one (or fail whole). */
+	dispatch_read_weights(&w);
+	code = check_outlet_by_hand(outlet_id);
+
+	/*
+	 * Lock the load rows of both outlets for the day, lower outlet id
+	 * first, so that a move A -> B racing a move B -> A waits instead of
+	 * deadlocking.  Then give back the old unit and take the new one (or
+	 * fail whole).
+	 */
+	lock_load_rows(&order, order.outlet_id, outlet_id);
 	values[0] = Int64GetDatum(order.id);
 	dispatch_exec(PLAN_UNBOOK_ORDER, 1, types, values, NULL, SPI_OK_UPDATE);
-	take_outlet_by_hand(&order, outlet_id);
+	book_by_hand(&order, outlet_id, code);
 	record_assignment(&order, outlet_id, "reassign", order.outlet_id, 0, NAN,
-					  reason);
-	notify_outlet(order.outlet_id, "withdrawn", order.id);
-	notify_outlet(outlet_id, "assigned", order.id);
+					  -1, reason, w.notify_relay);
 	SPI_finish();
 
 	PG_RETURN_VOID();
@@ -1086,54 +1272,6 @@ batch_read_edges(BatchState *st)
 }
 
 /*
- * int8_array / int4_array / text_array / float8_array
- *		Build SQL arrays from C arrays, for the set-based statements.
- */
-static Datum
-int8_array(const int64 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int64GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, INT8OID, 8,
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
-int4_array(const int32 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int32GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, INT4OID, 4, true,
-										   TYPALIGN_INT));
-}
-
-static Datum
-float8_array(const double *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, 8,
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
-text_array(char *const *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false,
-										   TYPALIGN_INT));
-}
-
-/*
  * pool_key_cmp
  *		qsort order of pools: by outlet, the total before its kinds.
  */
@@ -1146,6 +1284,62 @@ pool_key_cmp(const void *a, const void *b)
 	if (x->key.outlet_id != y->key.outlet_id)
 		return x->key.outlet_id < y->key.outlet_id ? -1 : 1;
 	return x->key.kind_no - y->key.kind_no;
+}
+
+/*
+ * int64_cmp
+ *		qsort and bsearch order of int64 values.
+ */
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * batch_lock_outlets
+ *		Lock the rows of the n outlets ids (sorted) FOR SHARE, so that none
+ *		can be suspended or deactivated until the batch commits, and mark
+ *		the candidates of those that were since the orders were read.
+ */
+static void
+batch_lock_outlets(BatchState *st, const int64 *ids, int n)
+{
+	Oid			types[1] = {INT8ARRAYOID};
+	Datum		values[1];
+	uint64		nrows;
+	int64	   *closed = palloc(sizeof(int64) * Max(n, 1));
+	int			nclosed = 0;
+
+	values[0] = int8_array(ids, n);
+	nrows = dispatch_exec(PLAN_BATCH_LOCK_OUTLETS, 1, types, values, NULL,
+						  SPI_OK_SELECT);
+	for (uint64 r = 0; r < nrows; r++)
+		if (!DatumGetBool(row_value(r, 2, NULL)) ||
+			DatumGetBool(row_value(r, 3, NULL)))
+			closed[nclosed++] = DatumGetInt64(row_value(r, 1, NULL));
+	if (nclosed == 0)
+		return;
+
+	/* Rows came in id order; mark every candidate of a closed outlet. */
+	for (int i = 0; i < st->ncands; i++)
+	{
+		Candidate  *c = &st->cands[i];
+
+		if (bsearch(&c->outlet_id, closed, nclosed, sizeof(int64),
+					int64_cmp) == NULL)
+			continue;
+		for (uint64 r = 0; r < nrows; r++)
+			if (DatumGetInt64(row_value(r, 1, NULL)) == c->outlet_id)
+			{
+				c->active = DatumGetBool(row_value(r, 2, NULL));
+				c->suspended = DatumGetBool(row_value(r, 3, NULL));
+				break;
+			}
+	}
 }
 
 /*
@@ -1208,6 +1402,8 @@ batch_read_capacity(BatchState *st)
 	}
 	if (nout == 0)
 		return;
+
+	batch_lock_outlets(st, out_ids, nout);
 
 	/* Lock the totals, then the kinds, in outlet order; read the loads. */
 	values[0] = int8_array(out_ids, nout);
@@ -1370,6 +1566,7 @@ batch_write(BatchState *st)
 	int32	   *a_rank = palloc(sizeof(int32) * Max(st->norders, 1));
 	double	   *a_score = palloc(sizeof(double) * Max(st->norders, 1));
 	char	  **a_kind = palloc(sizeof(char *) * Max(st->norders, 1));
+	int32	   *a_eligible = palloc(sizeof(int32) * Max(st->norders, 1));
 	int64	   *u_order = palloc(sizeof(int64) * Max(st->norders, 1));
 	char	  **u_reason = palloc(sizeof(char *) * Max(st->norders, 1));
 
@@ -1386,7 +1583,12 @@ batch_write(BatchState *st)
 			a_outlet[na] = c->outlet_id;
 			a_rank[na] = c->rank;
 			a_score[na] = c->score;
-			a_kind[na++] = st->kinds[o->kind_no];
+			a_kind[na] = st->kinds[o->kind_no];
+			a_eligible[na] = 0;
+			for (int j = 0; j < o->ncand; j++)
+				if (slice[j].reason == NULL)
+					a_eligible[na]++;
+			na++;
 			batch_pool(st, c->outlet_id, -1)->taken++;
 			batch_pool(st, c->outlet_id, o->kind_no)->taken++;
 			continue;
@@ -1398,9 +1600,9 @@ batch_write(BatchState *st)
 
 	if (na > 0)
 	{
-		Oid			types[7] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
-		FLOAT8ARRAYOID, TEXTARRAYOID, DATEOID, TEXTOID};
-		Datum		values[7];
+		Oid			types[8] = {INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
+		FLOAT8ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, DATEOID, BOOLOID};
+		Datum		values[8];
 		HASH_SEQ_STATUS seq;
 		BatchPool  *p;
 		int			nt = 0;
@@ -1416,9 +1618,10 @@ batch_write(BatchState *st)
 		values[2] = int4_array(a_rank, na);
 		values[3] = float8_array(a_score, na);
 		values[4] = text_array(a_kind, na);
-		values[5] = DateADTGetDatum(st->day);
-		values[6] = acting_person();
-		dispatch_exec(PLAN_BATCH_WRITE, 7, types, values, NULL,
+		values[5] = int4_array(a_eligible, na);
+		values[6] = DateADTGetDatum(st->day);
+		values[7] = BoolGetDatum(st->w.notify_relay);
+		dispatch_exec(PLAN_BATCH_WRITE, 8, types, values, NULL,
 					  SPI_OK_INSERT);
 
 		/* Add what each pool took to its load row (locked earlier). */
@@ -1456,8 +1659,11 @@ batch_write(BatchState *st)
 		dispatch_exec(PLAN_BATCH_LOAD_KIND, 4, types, values, NULL,
 					  SPI_OK_UPDATE);
 
-		for (int i = 0; i < na; i++)
-			notify_outlet(a_outlet[i], "assigned", a_order[i]);
+		if (st->w.notify_relay)
+			relay_ensure();
+		else
+			for (int i = 0; i < na; i++)
+				dispatch_notify(a_outlet[i], "assigned", a_order[i]);
 	}
 
 	if (nu > 0)

@@ -56,6 +56,11 @@ COMMENT ON COLUMN showroom.outlet.suspended_at IS 'since when dispatch to it is 
 SELECT pg_catalog.pg_extension_config_dump('showroom.outlet', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_id_seq', '');
 
+-- The dispatcher's screen lists capable outlets based within a radius of
+-- a job, in metres on the spheroid: this index finds them without
+-- measuring the distance to every outlet.
+CREATE INDEX outlet_base_geog_idx ON showroom.outlet USING gist ((base::geography));
+
 -- Service areas: the regions an outlet covers; they may overlap.  A DC's
 -- delivery region is a service area too (dc_id set instead of outlet_id),
 -- so that both are checked and searched by the same code.

@@ -19,7 +19,11 @@ INSERT INTO showroom.setting_default (name, value, value_type, description) VALU
   ('dispatch.default_satisfaction', '3', 'float8',
    'satisfaction assumed for an outlet with no return visits for the kind (1 to 5)'),
   ('dispatch.screen_radius_m', '20000', 'float8',
-   'the dispatcher''s screen also lists capable outlets based this many metres from the job, outside their areas');
+   'the dispatcher''s screen also lists capable outlets based this many metres from the job, outside their areas'),
+  ('dispatch.notify_relay', 'false', 'boolean',
+   'true: dispatch queues its notices in outlet_notice and the relay worker NOTIFYs them after commit; false: dispatch NOTIFYs in its own transaction'),
+  ('dispatch.relay_poll_ms', '10', 'integer',
+   'how often, in milliseconds, the notice relay looks for new notices');
 
 -- Booked load per outlet and date (all kinds) and per outlet, date and
 -- kind.  Dispatch books with one conditional upsert on each, so that two
@@ -75,10 +79,14 @@ COMMENT ON COLUMN showroom.booking.booked_at IS 'when it was booked';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.booking', '');
 
--- The audit trail of dispatch: every assignment, by whom, with its rank.
--- TODO: when the workflow room's audit mechanism for service-order state
--- changes lands, write the requested -> dispatched step there too; until
--- then this table is the only record of it.
+-- Why each assignment went where it went: the dispatcher's own record,
+-- beside the workflow's trail.  The trail (service_trail) has who moved an
+-- order from requested to dispatched, when and to which outlet; this row
+-- adds what only dispatch knows: how (dispatch, batch, assign, reassign),
+-- the rank and score of the outlet chosen among how many eligible ones,
+-- and a manual step's reason.  It joins its trail row on (order, at), both
+-- stamped with the transaction's now().  A reassignment changes no state,
+-- so it leaves no trail row; its row here carries who did it.
 CREATE TABLE showroom.dispatch_log (
   id                 bigserial PRIMARY KEY,
   at                 timestamptz NOT NULL DEFAULT now(),
@@ -88,26 +96,50 @@ CREATE TABLE showroom.dispatch_log (
   previous_outlet_id bigint REFERENCES showroom.outlet (id),
   rank               integer,
   score              double precision,
+  eligible           integer,
   reason             text,
-  done_by            text NOT NULL
+  done_by            text,
+  CHECK ((action = 'reassign') = (done_by IS NOT NULL)),
+  CHECK ((action = 'reassign') = (previous_outlet_id IS NOT NULL))
 );
 
 CREATE INDEX dispatch_log_order_idx ON showroom.dispatch_log (service_order_id);
 
-COMMENT ON TABLE showroom.dispatch_log IS 'audit trail of dispatch: each assignment and reassignment of a service order';
+COMMENT ON TABLE showroom.dispatch_log IS 'why each assignment went where it went: how, rank, score, eligible outlets, reason (who and when of a state change are in service_trail)';
 COMMENT ON COLUMN showroom.dispatch_log.id IS 'entry id';
-COMMENT ON COLUMN showroom.dispatch_log.at IS 'when';
+COMMENT ON COLUMN showroom.dispatch_log.at IS 'when (the transaction''s now(), as on the matching service_trail row)';
 COMMENT ON COLUMN showroom.dispatch_log.service_order_id IS 'service order';
 COMMENT ON COLUMN showroom.dispatch_log.action IS 'dispatch (automatic, one order), batch (dispatch_date), assign or reassign (manual)';
 COMMENT ON COLUMN showroom.dispatch_log.outlet_id IS 'outlet it went to';
-COMMENT ON COLUMN showroom.dispatch_log.previous_outlet_id IS 'outlet it left (reassign)';
+COMMENT ON COLUMN showroom.dispatch_log.previous_outlet_id IS 'outlet it left (reassign only)';
 COMMENT ON COLUMN showroom.dispatch_log.rank IS 'rank of the outlet among the eligible ones (NULL when chosen by hand)';
 COMMENT ON COLUMN showroom.dispatch_log.score IS 'score of the outlet at that moment (NULL when chosen by hand)';
+COMMENT ON COLUMN showroom.dispatch_log.eligible IS 'how many outlets were eligible (NULL when chosen by hand)';
 COMMENT ON COLUMN showroom.dispatch_log.reason IS 'reason given for a manual assignment or reassignment';
-COMMENT ON COLUMN showroom.dispatch_log.done_by IS 'person (showroom.person) or else role that did it';
+COMMENT ON COLUMN showroom.dispatch_log.done_by IS 'for a reassignment, the person (showroom.person) or else role that did it; NULL otherwise, as service_trail has it';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.dispatch_log', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.dispatch_log_id_seq', '');
+
+-- Notices waiting for the relay (dispatch.notify_relay on): one row per
+-- NOTIFY to send, written in the dispatching transaction, so a rolled-back
+-- dispatch leaves none.  The relay worker (src/relay.c) sends them in id
+-- order after commit and deletes them.
+CREATE TABLE showroom.outlet_notice (
+  id               bigserial PRIMARY KEY,
+  outlet_id        bigint NOT NULL,
+  event            text NOT NULL CHECK (event IN ('assigned', 'withdrawn')),
+  service_order_id bigint NOT NULL
+);
+
+COMMENT ON TABLE showroom.outlet_notice IS 'notices to outlets not yet sent by the relay (dispatch.notify_relay)';
+COMMENT ON COLUMN showroom.outlet_notice.id IS 'notice id, the order they are sent in';
+COMMENT ON COLUMN showroom.outlet_notice.outlet_id IS 'outlet to notify on channel showroom_outlet_<id>';
+COMMENT ON COLUMN showroom.outlet_notice.event IS 'assigned or withdrawn';
+COMMENT ON COLUMN showroom.outlet_notice.service_order_id IS 'service order concerned';
+
+SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_notice', '');
+SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_notice_id_seq', '');
 
 -- Why dispatch last failed to place an order that is still waiting.
 CREATE TABLE showroom.dispatch_pending (
@@ -206,3 +238,12 @@ AS 'MODULE_PATHNAME', 'showroom_dispatch_date';
 
 COMMENT ON FUNCTION showroom.dispatch_date(date) IS
   'dispatch every requested order of a date at once: most orders served, then best ranks (see doc/dispatch.md)';
+
+CREATE FUNCTION showroom.start_relay()
+RETURNS integer
+LANGUAGE c VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'showroom_start_relay';
+
+COMMENT ON FUNCTION showroom.start_relay() IS
+  'start the notice relay of this database unless one runs; returns its process id';

@@ -642,13 +642,18 @@ GRANT EXECUTE ON FUNCTION showroom.suspend_outlet(bigint, text),
   TO showroom_dispatcher;
 
 -- dispatch: bookings, loads, the dispatch log and the pending list are
--- the dispatcher's.
+-- the dispatcher's; dispatch queues notices for the relay (which runs as
+-- the extension's owner) as the dispatcher.
 GRANT SELECT, INSERT, UPDATE ON showroom.outlet_load, showroom.outlet_kind_load
   TO showroom_dispatcher;
 GRANT SELECT, INSERT, UPDATE ON showroom.booking TO showroom_dispatcher;
 GRANT SELECT, INSERT ON showroom.dispatch_log TO showroom_dispatcher;
 GRANT SELECT, INSERT, UPDATE, DELETE ON showroom.dispatch_pending TO showroom_dispatcher;
 GRANT USAGE ON SEQUENCE showroom.dispatch_log_id_seq TO showroom_dispatcher;
+GRANT INSERT ON showroom.outlet_notice TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.outlet_notice_id_seq TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.outlet_notice FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
 CREATE POLICY dispatcher_all ON showroom.outlet_load FOR ALL TO showroom_dispatcher
   USING (true) WITH CHECK (true);
 CREATE POLICY dispatcher_all ON showroom.outlet_kind_load FOR ALL TO showroom_dispatcher

@@ -13,13 +13,16 @@
  * deliveries the outlet caused), and the COD it collected and remitted.
  *
  * The service fee, nearly all of a run's lines, is priced here in C: one
- * cursor reads the completed orders that have no fee line yet, with the
- * fee rule in force and both end points; each order's distance comes from
- * spheroid.c and its fee from the rule's tariff, unpacked once per rule;
- * and the lines go into statement_line through PostgreSQL's COPY machinery
- * (CopyFrom, fed binary rows by a callback), which inserts them in batches
- * with the table's indexes, constraints and triggers.  Every other
- * component is one INSERT ... SELECT ... ON CONFLICT DO NOTHING, listed in
+ * cursor reads the completed orders that have no fee line yet; the fee
+ * rules, the outlets' bases and the DCs are read once per run into hash
+ * tables and arrays; each order's distance comes from spheroid.c (no
+ * PostGIS call per order) and its fee from the rule's tariff, unpacked
+ * once per rule.  An order done later than its kind's due hours gets its
+ * late penalty in the same pass.  The lines go into statement_line through
+ * PostgreSQL's COPY machinery (CopyFrom, fed binary rows by a callback),
+ * which inserts them in batches, with the table's indexes, constraints and
+ * insert trigger, and without a per-row SPI call.  Every other component
+ * is one INSERT ... SELECT ... ON CONFLICT DO NOTHING, listed in
  * settle_components[]; adding a component is adding a row there.
  *
  * The unique key (component, source_id) of statement_line makes a second
@@ -30,12 +33,14 @@
  * sees, with the fresh snapshot each statement takes, what the other run
  * wrote, instead of failing with a serialization error.
  *
- * Memory does not grow with the number of orders: the cursor is read in
- * batches of SETTLE_BATCH rows, each batch encoded into one buffer and
- * freed before the next; COPY flushes its own buffers every thousand rows.
- * Plans are prepared once per backend and kept (SPI_keepplan).  Each
- * call's own allocations live in the SPI procedure context, freed at
- * SPI_finish; the per-batch ones in a context reset for every batch.
+ * Memory does not grow with the number of orders: the cursor is run
+ * SETTLE_BATCH rows at a time into a receiver that prices each row as the
+ * executor hands it over (no copy of the rows), the batch's lines are
+ * encoded into one buffer reused for the next batch, and COPY flushes its
+ * own buffers every thousand rows.  Plans are prepared once per backend
+ * and kept (SPI_keepplan).  Each call's own allocations (the statements,
+ * the rule and place tables, the buffer) live in the SPI procedure
+ * context, freed at SPI_finish.
  *
  * Sources are due up to the end of the period, not from its start: a row
  * that was missed by an earlier month (a completion recorded late) is
@@ -50,6 +55,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/copy.h"
+#include "common/hashfn.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -58,6 +64,7 @@
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_relation.h"
+#include "pgtime.h"
 #include "tcop/pquery.h"
 #include "port/pg_bswap.h"
 #include "rewrite/rowsecurity.h"
@@ -66,6 +73,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -73,6 +81,7 @@
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 /* Orders read from the cursor, and encoded, per batch. */
@@ -168,7 +177,9 @@ typedef enum SettleStep
 	STEP_LOCK_STATEMENTS,		/* FOR UPDATE on the open ones */
 	STEP_TOTALS,				/* each one's total before the run */
 	STEP_START_RUN,				/* settlement_run row, returns its id */
-	STEP_RULES,					/* every fee rule: id, note, tariff */
+	STEP_RULES,					/* every fee rule, by kind and category */
+	STEP_BASES,					/* the base of each statement's outlet */
+	STEP_DCS,					/* every DC's location */
 	STEP_ORDERS,				/* the cursor of orders to price */
 	STEP_FINISH_RUN,			/* lines_added of the run */
 	STEP_COUNT
@@ -209,45 +220,44 @@ static const char *const settle_sql[STEP_COUNT] = {
 	" VALUES ($1, $2) RETURNING id",
 
 	[STEP_RULES] =
-	"SELECT r.id, f.kind || '/' || f.category, r.tariff"
-	" FROM showroom.fee_rule r"
-	" JOIN showroom.fee_schedule f ON f.id = r.schedule_id",
+	"SELECT f.kind, f.category, k.due_hours, lower(r.valid),"
+	" coalesce(upper(r.valid), 'infinity'::date), r.tariff"
+	" FROM showroom.fee_schedule f"
+	" JOIN showroom.service_kind k ON k.code = f.kind"
+	" JOIN showroom.fee_rule r ON r.schedule_id = f.id"
+	" ORDER BY f.id, lower(r.valid)",
+
+	[STEP_BASES] =
+	"SELECT st.ord, o.base"
+	" FROM unnest($7::bigint[], $8::bigint[]) WITH ORDINALITY"
+	" AS st(outlet_id, id, ord)"
+	" JOIN showroom.outlet o ON o.id = st.outlet_id",
+
+	[STEP_DCS] =
+	"SELECT dc.id, dc.location FROM showroom.dc",
 
 	/*
 	 * Completed orders of the locked statements without a fee line, with
-	 * the statement's position in $8 (1-based), the rule in force on the
-	 * completion date (NULL if none), the two ends of the journey, and
-	 * whether it was late and has no late penalty line yet.  The
-	 * orders are joined to their outlet and DC behind a fence (OFFSET 0)
-	 * before the rule: the rule's date-range join is estimated at a tiny
-	 * fraction of the rows, which made the planner hash the whole order
-	 * set the other way round.
+	 * the statement's position in $8 (1-based), what prices them (kind,
+	 * category, completion time, point, and the DC of a delivery), the
+	 * time it was asked for, and whether it has no late penalty line yet.
+	 * The fee rule, the outlet's base, the DC's location and the kind's
+	 * due hours are looked up in C, from tables read once per run.
 	 */
 	[STEP_ORDERS] =
-	"SELECT q.ord, q.id, r.id, q.origin, q.point, q.late"
-	" FROM (SELECT st.ord, so.id, so.kind, so.category, so.point,"
-	" so.done_at, coalesce(dc.location, o.base) AS origin,"
-	" so.done_at > so.created_at + make_interval(hours => k.due_hours)"
-	" AND ll.id IS NULL AS late"
+	"SELECT st.ord, so.id, so.kind, so.category, so.point, so.done_at,"
+	" so.created_at, sa.dc_id, ll.id IS NULL"
 	" FROM showroom.service_order so"
 	" JOIN unnest($7::bigint[], $8::bigint[]) WITH ORDINALITY"
 	" AS st(outlet_id, id, ord) ON st.outlet_id = so.outlet_id"
-	" JOIN showroom.outlet o ON o.id = so.outlet_id"
-	" JOIN showroom.service_kind k ON k.code = so.kind"
 	" LEFT JOIN showroom.sales_order sa"
 	" ON so.kind = 'delivery' AND sa.id = so.sales_order_id"
-	" LEFT JOIN showroom.dc ON dc.id = sa.dc_id"
 	" LEFT JOIN showroom.statement_line ll"
 	" ON ll.component = 'late_penalty' AND ll.source_id = so.id"
 	" WHERE" DONE_SO
 	" AND ($2::bigint IS NULL OR so.outlet_id = $2)"
 	" AND NOT EXISTS (SELECT 1 FROM showroom.statement_line l"
-	" WHERE l.component = 'service_fee' AND l.source_id = so.id)"
-	" OFFSET 0) AS q"
-	" LEFT JOIN (showroom.fee_schedule f"
-	" JOIN showroom.fee_rule r ON r.schedule_id = f.id)"
-	" ON f.kind = q.kind AND f.category = q.category"
-	" AND r.valid @> (q.done_at AT TIME ZONE $5)::date",
+	" WHERE l.component = 'service_fee' AND l.source_id = so.id)",
 
 	[STEP_FINISH_RUN] =
 	"UPDATE showroom.settlement_run SET lines_added = $6 WHERE id = $3",
@@ -283,11 +293,33 @@ typedef struct SettleStatements
 /* A fee rule, as the pricing loop needs it. */
 typedef struct SettleRule
 {
-	int64		id;				/* hash key: fee_rule.id */
+	DateADT		from;			/* first business date in force */
+	DateADT		to;				/* first date no longer in force */
 	TariffSchedule schedule;	/* its tariff, unpacked */
-	int			note_len;		/* length of "kind/category" */
-	char	   *note;			/* the line's note */
 } SettleRule;
+
+/* The rules of one service kind and product category. */
+typedef struct SettleSchedule
+{
+	uint64		key;			/* hash key: settle_schedule_key() */
+	text	   *kind;
+	text	   *category;
+	char	   *note;			/* the lines' note, "kind/category" */
+	int			note_len;
+	int64		due_usecs;		/* the kind's due time */
+	int			nrules;
+	int			maxrules;		/* allocated length of rules */
+	SettleRule *rules;			/* in order of validity */
+} SettleSchedule;
+
+/* A point the pricing loop measures from, read once per run. */
+typedef struct SettlePlace
+{
+	int64		id;				/* hash key for DCs: dc.id */
+	bool		ok;				/* a point in SRID 4326 */
+	double		lon;
+	double		lat;
+} SettlePlace;
 
 /*
  * The state of the service-fee COPY, shared with its data callback (which
@@ -298,7 +330,11 @@ typedef struct SettleCopy
 {
 	Portal		cursor;			/* the orders to price */
 	int64		late_fen;		/* the late penalty (positive) */
-	HTAB	   *rules;			/* SettleRule by id */
+	HTAB	   *schedules;		/* SettleSchedule by kind and category */
+	SettlePlace *bases;			/* outlet base by statement position */
+	HTAB	   *dcs;			/* SettlePlace by DC id */
+	pg_tz	   *zone;			/* business time zone, or NULL */
+	Datum		zone_name;		/* its name (text) */
 	SettleStatements *stmts;
 	int64		run_id;
 	StringInfoData buf;			/* encoded rows not yet handed over */
@@ -310,8 +346,6 @@ typedef struct SettleCopy
 } SettleCopy;
 
 static SettleCopy *settle_copy;
-
-static int64 settle_setting(const char *name);
 
 /* The columns the service fee COPY fills, in the order it sends them. */
 static const char *const settle_copy_columns[] = {
@@ -444,6 +478,27 @@ settle_run_step(SettleStep step, Datum *values, const char *nulls,
 }
 
 /*
+ * settle_setting
+ *		The value in force of a bigint setting (an amount in fen).
+ */
+static int64
+settle_setting(const char *name)
+{
+	Datum		arg = CStringGetTextDatum(name);
+	bool		isnull;
+	Datum		value;
+
+	if (SPI_execute_plan(settle_setting_plan, &arg, NULL, true, 1) !=
+		SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read setting %s", name);
+	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						  &isnull);
+	if (isnull)
+		elog(ERROR, "setting %s has no value", name);
+	return DatumGetInt64(value);
+}
+
+/*
  * settle_statement_index
  *		The position in stmts of the statement with this id (ids are in
  *		ascending order), by binary search.
@@ -556,43 +611,6 @@ settle_lock_statements(Datum *values, char *nulls)
 }
 
 /*
- * settle_load_rules
- *		Every fee rule, its tariff unpacked and its note ("kind/category")
- *		ready, in a hash table by rule id allocated in the current (SPI
- *		procedure) context.
- */
-static HTAB *
-settle_load_rules(Datum *values, const char *nulls)
-{
-	HASHCTL		ctl;
-	HTAB	   *rules;
-	uint64		i;
-	bool		isnull;
-
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(SettleRule);
-	ctl.hcxt = CurrentMemoryContext;
-	rules = hash_create("settlement fee rules", 64, &ctl,
-						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	settle_run_step(STEP_RULES, values, nulls, SPI_OK_SELECT);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		int64		id = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc,
-													 1, &isnull));
-		SettleRule *rule = hash_search(rules, &id, HASH_ENTER, NULL);
-
-		rule->note = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
-		rule->note_len = (int) strlen(rule->note);
-		tariff_datum_schedule(SPI_getbinval(tup, SPI_tuptable->tupdesc, 3,
-											&isnull), &rule->schedule);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	return rules;
-}
-
-/*
  * settle_point
  *		The lon/lat of a geometry(Point, 4326) value, read from PostGIS's
  *		serialized form (version 2, as PostGIS 3 writes it, or version 1)
@@ -635,7 +653,193 @@ settle_point(Datum geom, double *lon, double *lat)
 	return true;
 }
 
-/* Append a big-endian field (length, then value) to a COPY binary row. */
+/*
+ * settle_schedule_key
+ *		The hash key of a kind and category: two 32-bit hashes side by side.
+ *		A schedule found by key is still compared by its strings.
+ */
+static uint64
+settle_schedule_key(const text *kind, const text *category)
+{
+	return ((uint64) hash_bytes((const unsigned char *) VARDATA_ANY(kind),
+								VARSIZE_ANY_EXHDR(kind)) << 32) |
+		hash_bytes((const unsigned char *) VARDATA_ANY(category),
+				   VARSIZE_ANY_EXHDR(category));
+}
+
+/* Whether two text values are byte for byte equal. */
+static bool
+settle_text_eq(const text *a, const text *b)
+{
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/*
+ * settle_load_rules
+ *		Every fee rule, grouped by kind and category with the kind's due
+ *		hours, its tariff unpacked, in a hash table allocated in the current
+ *		(SPI procedure) context.
+ */
+static HTAB *
+settle_load_rules(Datum *values, const char *nulls)
+{
+	HASHCTL		ctl;
+	HTAB	   *schedules;
+	uint64		i;
+	bool		isnull;
+
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(SettleSchedule);
+	ctl.hcxt = CurrentMemoryContext;
+	schedules = hash_create("settlement fee schedules", 64, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	settle_run_step(STEP_RULES, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		text	   *kind = DatumGetTextPP(SPI_getbinval(tup, desc, 1, &isnull));
+		text	   *category = DatumGetTextPP(SPI_getbinval(tup, desc, 2,
+															&isnull));
+		uint64		key = settle_schedule_key(kind, category);
+		bool		found;
+		SettleSchedule *sch = hash_search(schedules, &key, HASH_ENTER,
+										  &found);
+		SettleRule *rule;
+
+		if (!found)
+		{
+			sch->kind = kind;
+			sch->category = category;
+			sch->note = psprintf("%s/%s", text_to_cstring(kind),
+								 text_to_cstring(category));
+			sch->note_len = (int) strlen(sch->note);
+			sch->due_usecs = DatumGetInt32(SPI_getbinval(tup, desc, 3,
+														 &isnull)) *
+				USECS_PER_HOUR;
+			sch->nrules = 0;
+			sch->maxrules = 4;
+			sch->rules = palloc(sizeof(SettleRule) * sch->maxrules);
+		}
+		else if (!settle_text_eq(sch->kind, kind) ||
+				 !settle_text_eq(sch->category, category))
+			elog(ERROR, "fee schedules %s and %s/%s share a hash key",
+				 sch->note, text_to_cstring(kind), text_to_cstring(category));
+		if (sch->nrules == sch->maxrules)
+		{
+			sch->maxrules *= 2;
+			sch->rules = repalloc(sch->rules,
+								  sizeof(SettleRule) * sch->maxrules);
+		}
+		rule = &sch->rules[sch->nrules++];
+		rule->from = DatumGetDateADT(SPI_getbinval(tup, desc, 4, &isnull));
+		rule->to = DatumGetDateADT(SPI_getbinval(tup, desc, 5, &isnull));
+		tariff_datum_schedule(SPI_getbinval(tup, desc, 6, &isnull),
+							  &rule->schedule);
+	}
+	return schedules;
+}
+
+/*
+ * settle_load_places
+ *		The base of each statement's outlet, by position, into c->bases,
+ *		and every DC's location into c->dcs.
+ */
+static void
+settle_load_places(SettleCopy *c, Datum *values, const char *nulls)
+{
+	HASHCTL		ctl;
+	uint64		i;
+	bool		isnull;
+
+	c->bases = palloc0(sizeof(SettlePlace) * (c->stmts->n + 1));
+	settle_run_step(STEP_BASES, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		int64		ord = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc,
+													  1, &isnull));
+		SettlePlace *p = &c->bases[ord - 1];
+
+		p->ok = settle_point(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2,
+										   &isnull), &p->lon, &p->lat);
+	}
+
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(SettlePlace);
+	ctl.hcxt = CurrentMemoryContext;
+	c->dcs = hash_create("settlement DCs", 16, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	settle_run_step(STEP_DCS, values, nulls, SPI_OK_SELECT);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		int64		id = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc,
+													 1, &isnull));
+		SettlePlace *p = hash_search(c->dcs, &id, HASH_ENTER, NULL);
+
+		p->ok = settle_point(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2,
+										   &isnull), &p->lon, &p->lat);
+	}
+}
+
+/*
+ * settle_business_date
+ *		The date of a time in the business time zone, as
+ *		(t AT TIME ZONE zone)::date computes it.
+ */
+static DateADT
+settle_business_date(SettleCopy *c, TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (c->zone == NULL)
+		return DatumGetDateADT(DirectFunctionCall1(timestamp_date,
+												   DirectFunctionCall2(timestamptz_zone,
+																	   c->zone_name,
+																	   TimestampTzGetDatum(t))));
+	if (timestamp2tm(t, &tzoff, &tm, &fsec, NULL, c->zone) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * settle_find_rule
+ *		The rule in force for a kind and category on a business date, and
+ *		its schedule in *sch; NULL if there is none.
+ */
+static SettleRule *
+settle_find_rule(SettleCopy *c, const text *kind, const text *category,
+				 DateADT day, SettleSchedule **sch)
+{
+	uint64		key = settle_schedule_key(kind, category);
+	int			i;
+
+	*sch = hash_search(c->schedules, &key, HASH_FIND, NULL);
+	if (*sch == NULL || !settle_text_eq((*sch)->kind, kind) ||
+		!settle_text_eq((*sch)->category, category))
+		return NULL;
+	for (i = 0; i < (*sch)->nrules; i++)
+	{
+		SettleRule *r = &(*sch)->rules[i];
+
+		if (r->from <= day && day < r->to)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * settle_put_int8, settle_put_int4, settle_put_text
+ *		Append one field of a COPY binary row to buf: its length, then its
+ *		value, both in network byte order.
+ */
 static void
 settle_put_int8(StringInfo buf, int64 value)
 {
@@ -701,44 +905,51 @@ settle_put_line(SettleCopy *c, int64 ord, const char *component,
 
 /*
  * settle_price_order
- *		Price one row of the order cursor (values and nulls as the cursor's
- *		columns) and append its fee line, and its late penalty line when it
- *		was late, to the COPY buffer; or count the order as unpriced when no
- *		rule is in force.  An order's late penalty is settled with its fee,
- *		so an unpriced order is neither paid nor penalised until a rule
- *		exists.
+ *		Price one row of the order cursor (values and nulls as its columns)
+ *		and append its fee line, and its late penalty line when it was late,
+ *		to the COPY buffer; or count the order as unpriced when no rule is
+ *		in force.  An order's late penalty is settled with its fee, so an
+ *		unpriced order is neither paid nor penalised until a rule exists.
  */
 static void
 settle_price_order(SettleCopy *c, const Datum *v, const bool *n)
 {
 	int64		ord = DatumGetInt64(v[0]);
 	int64		order_id = DatumGetInt64(v[1]);
-	int64		rule_id = DatumGetInt64(v[2]);
+	TimestampTz done_at = DatumGetTimestampTz(v[5]);
+	SettleSchedule *sch;
 	SettleRule *rule;
-	double		lon1,
-				lat1,
-				lon2,
-				lat2,
+	SettlePlace *from;
+	double		lon,
+				lat,
 				metres;
 	int64		fee;
 
-	if (n[2])
+	rule = settle_find_rule(c, DatumGetTextPP(v[2]), DatumGetTextPP(v[3]),
+							settle_business_date(c, done_at), &sch);
+	if (rule == NULL)
 	{
 		if (c->unpriced == 0 || order_id < c->first_unpriced)
 			c->first_unpriced = order_id;
 		c->unpriced++;
 		return;
 	}
-	rule = hash_search(c->rules, &rule_id, HASH_FIND, NULL);
-	if (rule == NULL)
-		elog(ERROR, "fee rule %lld vanished during the run",
-			 (long long) rule_id);
+
+	/* From the DC for a delivery of a sales order, else the base. */
+	if (!n[7])
+	{
+		int64		dc_id = DatumGetInt64(v[7]);
+
+		from = hash_search(c->dcs, &dc_id, HASH_FIND, NULL);
+		if (from == NULL)
+			elog(ERROR, "DC %lld vanished during the run", (long long) dc_id);
+	}
+	else
+		from = &c->bases[ord - 1];
 
 	/* The distance, on the spheroid, rounded to the metre once. */
-	if (n[3] || n[4] ||
-		!settle_point(v[3], &lon1, &lat1) ||
-		!settle_point(v[4], &lon2, &lat2) ||
-		!spheroid_distance_m(lon1, lat1, lon2, lat2, &metres))
+	if (!from->ok || !settle_point(v[4], &lon, &lat) ||
+		!spheroid_distance_m(from->lon, from->lat, lon, lat, &metres))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_NO_DISTANCE),
 				 errmsg("no distance for service order %lld",
@@ -750,8 +961,9 @@ settle_price_order(SettleCopy *c, const Datum *v, const bool *n)
 		elog(ERROR, "checked tariff has no band for %g metres", metres);
 
 	settle_put_line(c, ord, "service_fee", order_id, fee, (int32) metres,
-					rule->note, rule->note_len);
-	if (!n[5] && DatumGetBool(v[5]))
+					sch->note, sch->note_len);
+	if (!n[8] && DatumGetBool(v[8]) &&
+		done_at > DatumGetTimestampTz(v[6]) + sch->due_usecs)
 		settle_put_line(c, ord, "late_penalty", order_id, -c->late_fen, -1,
 						NULL, 0);
 }
@@ -763,6 +975,10 @@ typedef struct SettleReceiver
 	SettleCopy *copy;
 } SettleReceiver;
 
+/*
+ * settle_receive
+ *		The receiver's per-row callback: price the row in the slot.
+ */
 static bool
 settle_receive(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -772,6 +988,7 @@ settle_receive(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/* The receiver needs no set-up or clean-up of its own. */
 static void
 settle_receive_startup(DestReceiver *self, int operation, TupleDesc desc)
 {
@@ -902,8 +1119,11 @@ settle_service_fees(Datum *values, const char *nulls,
 	int			i;
 
 	memset(&c, 0, sizeof(c));
-	c.rules = settle_load_rules(values, nulls);
 	c.stmts = stmts;
+	c.schedules = settle_load_rules(values, nulls);
+	settle_load_places(&c, values, nulls);
+	c.zone_name = values[4];
+	c.zone = pg_tzset(TextDatumGetCString(values[4]));
 	c.run_id = DatumGetInt64(values[2]);
 	c.late_fen = settle_setting("settlement.late_penalty_fen");
 	initStringInfo(&c.buf);
@@ -966,27 +1186,6 @@ settle_service_fees(Datum *values, const char *nulls,
 						   (long long) c.first_unpriced),
 				 errhint("Add a fee rule with showroom.add_fee_rule(); the next run settles them.")));
 	return c.lines;
-}
-
-/*
- * settle_setting
- *		The value in force of a bigint setting (an amount in fen).
- */
-static int64
-settle_setting(const char *name)
-{
-	Datum		arg = CStringGetTextDatum(name);
-	bool		isnull;
-	Datum		value;
-
-	if (SPI_execute_plan(settle_setting_plan, &arg, NULL, true, 1) !=
-		SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read setting %s", name);
-	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-						  &isnull);
-	if (isnull)
-		elog(ERROR, "setting %s has no value", name);
-	return DatumGetInt64(value);
 }
 
 /*

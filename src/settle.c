@@ -759,12 +759,12 @@ settle_load_places(SettleCopy *c, Datum *values, const char *nulls)
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
-		int64		ord = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc,
-													  1, &isnull));
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int64		ord = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 		SettlePlace *p = &c->bases[ord - 1];
 
-		p->ok = settle_point(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2,
-										   &isnull), &p->lon, &p->lat);
+		p->ok = settle_point(SPI_getbinval(tup, desc, 2, &isnull),
+							 &p->lon, &p->lat);
 	}
 
 	ctl.keysize = sizeof(int64);
@@ -796,12 +796,15 @@ settle_business_date(SettleCopy *c, TimestampTz t)
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tzoff;
+	Datum		local;
 
+	/* A zone pg_tzset does not know (an abbreviation): as SQL does it. */
 	if (c->zone == NULL)
-		return DatumGetDateADT(DirectFunctionCall1(timestamp_date,
-												   DirectFunctionCall2(timestamptz_zone,
-																	   c->zone_name,
-																	   TimestampTzGetDatum(t))));
+	{
+		local = DirectFunctionCall2(timestamptz_zone, c->zone_name,
+									TimestampTzGetDatum(t));
+		return DatumGetDateADT(DirectFunctionCall1(timestamp_date, local));
+	}
 	if (timestamp2tm(t, &tzoff, &tm, &fsec, NULL, c->zone) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -1092,7 +1095,8 @@ settle_check_rls(Relation rel, List *rtable, RangeTblEntry *rte)
 				 errmsg("row-level security on statement_line does not admit every line for role %s",
 						GetUserNameFromId(GetUserId(), false)),
 				 errdetail("Policy check on statement_line: %s.",
-						   wco->polname ? wco->polname : "no policy grants INSERT"),
+						   wco->polname ? wco->polname :
+						   "no policy grants INSERT"),
 				 errhint("Settlement runs need a policy admitting every new line, such as WITH CHECK (true).")));
 	}
 }

@@ -15,6 +15,7 @@ OBJS = \
 	src/stock.o \
 	src/money.o \
 	src/settle.o \
+	src/spheroid.o \
 	src/tariff.o \
 	src/tariff_parse.o \
 	src/areas.o \

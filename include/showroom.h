@@ -85,6 +85,7 @@
 #define ERRCODE_SR_STATEMENT_CLOSED			SR_ERRCODE('5', '0', '3')
 #define ERRCODE_SR_NO_FEE_RULE				SR_ERRCODE('5', '0', '4')
 #define ERRCODE_SR_MONEY_OUT_OF_RANGE		SR_ERRCODE('5', '0', '5')
+#define ERRCODE_SR_NO_DISTANCE				SR_ERRCODE('5', '0', '6')
 
 /* SR6xx: roles */
 #define ERRCODE_SR_NOT_MAPPED				SR_ERRCODE('6', '0', '1')

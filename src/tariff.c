@@ -19,6 +19,7 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "tariff.h"
 #include "tariff_parse.h"
 #include "utils/builtins.h"
 
@@ -69,6 +70,17 @@ tariff_to_schedule(const Tariff *t, TariffSchedule *s)
  *		Text input: parse the clerk's form, e.g.
  *		"0-5km: 30.00; 5-20km: 45.00; 20km+: 45.00 + 1.50/km".
  */
+/*
+ * tariff_datum_schedule
+ *		Unpack a tariff datum (detoasting it if need be) into *s, for C
+ *		callers that price many distances with one tariff.
+ */
+void
+tariff_datum_schedule(Datum d, TariffSchedule *s)
+{
+	tariff_to_schedule(DatumGetTariffP(d), s);
+}
+
 PG_FUNCTION_INFO_V1(tariff_in);
 Datum
 tariff_in(PG_FUNCTION_ARGS)

@@ -872,6 +872,11 @@ GRANT USAGE ON SEQUENCE showroom.statement_id_seq, showroom.settlement_run_id_se
   showroom.statement_line_id_seq, showroom.cod_collection_id_seq,
   showroom.cod_remittance_id_seq TO showroom_finance;
 GRANT SELECT ON showroom.statement, showroom.statement_line TO showroom_outlet;
+-- A run reads the defects found at delivery (the stock room's table) for
+-- the second-delivery penalty.
+GRANT SELECT ON showroom.defect TO showroom_finance;
+CREATE POLICY staff_read ON showroom.defect FOR SELECT TO showroom_finance
+  USING (true);
 CREATE POLICY finance_all ON showroom.statement FOR ALL TO showroom_finance
   USING (true) WITH CHECK (true);
 CREATE POLICY outlet_own ON showroom.statement FOR SELECT TO showroom_outlet

@@ -36,6 +36,8 @@ SQL_SOURCES = \
 	src/sql/dispatch.sql \
 	src/sql/parts.sql \
 	src/sql/settlement.sql \
+	src/sql/fees.sql \
+	src/sql/discipline.sql \
 	src/sql/reports.sql \
 	src/sql/roles.sql \
 	src/sql/finish.sql

@@ -38,6 +38,7 @@ SQL_SOURCES = \
 	src/sql/settlement.sql \
 	src/sql/fees.sql \
 	src/sql/discipline.sql \
+	src/sql/offers.sql \
 	src/sql/reports.sql \
 	src/sql/roles.sql \
 	src/sql/finish.sql

@@ -39,6 +39,7 @@ SQL_SOURCES = \
 	src/sql/fees.sql \
 	src/sql/discipline.sql \
 	src/sql/offers.sql \
+	src/sql/cash.sql \
 	src/sql/reports.sql \
 	src/sql/roles.sql \
 	src/sql/finish.sql

@@ -27,15 +27,17 @@ SELECT id, service_order_id, outlet_id, round, state, expires_at - offered_at AS
 SELECT 'order' AS "case", state, outlet_id FROM showroom.service_order WHERE id = 1;
 SELECT 'offer again' AS "case", pg_temp.try($$SELECT showroom.offer_order(1)$$);
 
--- C declines (no capacity): the order moves to B with a new offer.
-SELECT 'decline' AS "case", showroom.decline_offer(1, 'refusal.capacity') AS next_offer;
+-- C declines (no capacity): the sweep moves the order to B with a new
+-- offer.
+SELECT 'decline' AS "case", showroom.decline_offer(1, 'refusal.capacity');
+SELECT 'sweep' AS "case", * FROM showroom.expire_offers();
 SELECT 'decline again' AS "case", pg_temp.try($$SELECT showroom.decline_offer(1, 'refusal.capacity')$$);
 SELECT 'bad code' AS "case", pg_temp.try($$SELECT showroom.decline_offer(2, 'visit.late')$$);
 
 -- B does not answer: at 14 minutes the sweep leaves it; at 16 it times out
 -- and the order moves to A.
-SELECT 'sweep at 14 min' AS "case", showroom.expire_offers(now() + interval '14 minutes');
-SELECT 'sweep at 16 min' AS "case", showroom.expire_offers(now() + interval '16 minutes');
+SELECT 'sweep at 14 min' AS "case", * FROM showroom.expire_offers(now() + interval '14 minutes');
+SELECT 'sweep at 16 min' AS "case", * FROM showroom.expire_offers(now() + interval '16 minutes');
 SELECT id, outlet_id, round, state, answered_by, reason FROM showroom.offer ORDER BY id;
 SELECT 'order' AS "case", state, outlet_id FROM showroom.service_order WHERE id = 1;
 SELECT 'moves' AS "case", action, outlet_id, previous_outlet_id, reason
@@ -54,17 +56,26 @@ UPDATE showroom.offer SET offered_at = offered_at - interval '20 minutes',
                           expires_at = expires_at - interval '20 minutes' WHERE id = 4;
 SELECT 'too late' AS "case", pg_temp.try($$SELECT showroom.accept_offer(4)$$);
 SELECT 'offer 4' AS "case", state FROM showroom.offer WHERE id = 4;
+-- The sweep takes it: order 2 goes from C to B.
+SELECT 'sweep' AS "case", * FROM showroom.expire_offers();
+SELECT 'order 2' AS "case", state, outlet_id FROM showroom.service_order WHERE id = 2;
 
 -- No candidate left: order 3 is declined by C, B and A in turn; it stays
 -- with A, dispatched, without an open offer.
-SELECT 'offer 3' AS "case", showroom.offer_order(3) AS o \gset
-SELECT 'C declines' AS "case", showroom.decline_offer(:o, 'refusal.capacity') AS o \gset
-SELECT 'B declines' AS "case", showroom.decline_offer(:o, 'refusal.capacity') AS o \gset
-SELECT 'A declines' AS "case", showroom.decline_offer(:o, 'refusal.no_skill') IS NULL AS none_left;
+SELECT 'offer 3' AS "case", showroom.offer_order(3) > 0 AS ok;
+CREATE FUNCTION pg_temp.open3() RETURNS bigint LANGUAGE sql AS
+  $$ SELECT id FROM showroom.offer WHERE service_order_id = 3 AND state = 'open' $$;
+SELECT 'C declines' AS "case", showroom.decline_offer(pg_temp.open3(), 'refusal.capacity');
+SELECT 'sweep' AS "case", * FROM showroom.expire_offers();
+SELECT 'B declines' AS "case", showroom.decline_offer(pg_temp.open3(), 'refusal.capacity');
+SELECT 'sweep' AS "case", * FROM showroom.expire_offers();
+SELECT 'A declines' AS "case", showroom.decline_offer(pg_temp.open3(), 'refusal.no_skill');
+SELECT 'none left' AS "case", * FROM showroom.expire_offers();
+SELECT 'offers of 3' AS "case", id, outlet_id, state FROM showroom.offer WHERE service_order_id = 3 ORDER BY id;
 SELECT 'order 3' AS "case", state, outlet_id FROM showroom.service_order WHERE id = 3;
 
--- Past a limit, seen 20 minutes from now: order 2's offer (not swept yet)
--- and order 3 (nobody left), each with its candidates; 3 hours from now
+-- Past a limit, seen 20 minutes from now: order 2's offer to B and order
+-- 3 (nobody left), each with its candidates; 3 hours from now
 -- order 1 (accepted, customer not contacted); 49 hours from now every
 -- order is past its 48 hours to finish.
 SELECT service_order_id, state, outlet_id, limit_name, candidates

@@ -6,11 +6,11 @@
 -- (showroom.dispatch, which books its capacity and moves the order to
 -- dispatched) and records an offer to it that expires after the accept
 -- limit of the order's service kind and sales channel.  The outlet accepts
--- (the order moves to accepted) or declines.  An offer declined, or not
--- accepted in time, goes to the next eligible candidate that has not had
--- it yet (showroom.reassign moves the order and its booking); the sweep
--- that expires offers is expire_offers(), which a scheduler calls every
--- minute.  When no candidate is left the order stays with the last outlet,
+-- (the order moves to accepted) or declines.  The sweep expire_offers(),
+-- which a scheduler calls every minute, expires offers not accepted in
+-- time and gives each order declined or timed out to the next eligible
+-- candidate that has not had it yet (showroom.reassign moves the order and
+-- its booking).  When no candidate is left the order stays with the last outlet,
 -- without an open offer, and orders_past_limit() lists it for escalation.
 --
 -- Limits: accept (minutes from the offer), contact the customer (minutes
@@ -319,45 +319,48 @@ $$;
 COMMENT ON FUNCTION showroom.pass_on(bigint, text) IS
   'move a service order to the next eligible candidate not yet offered it and offer it there; returns the offer id or NULL';
 
--- decline_offer: the outlet declines an open offer with a refusal code;
--- the order goes to the next candidate.  Returns the next offer id, or
--- NULL when none is left.
+-- decline_offer: the outlet declines an open offer with a refusal code.
+-- The next sweep (expire_offers) passes the order on; an outlet's role
+-- has no right to move bookings itself.
 CREATE FUNCTION showroom.decline_offer(offer_id bigint, reason text)
-RETURNS bigint
+RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  f showroom.offer := showroom.open_offer_row(offer_id);
 BEGIN
+  PERFORM showroom.open_offer_row(offer_id);
   PERFORM showroom.check_code(reason, 'refusal', 'refusal code');
   UPDATE showroom.offer x SET state = 'declined', answered_at = now(),
                               answered_by = showroom.acting_person(), reason = decline_offer.reason
    WHERE x.id = offer_id;
-  RETURN showroom.pass_on(f.service_order_id, format('offer %s declined: %s', offer_id, reason));
 END
 $$;
 
 COMMENT ON FUNCTION showroom.decline_offer(bigint, text) IS
-  'decline an open offer with a refusal code; the order goes to the next candidate; returns the next offer id or NULL';
+  'decline an open offer with a refusal code; the next sweep passes the order on';
 
--- expire_offers: the periodic step.  Every open offer whose time is up at
--- as_of expires and its order goes to the next candidate.  Offers an
+-- expire_offers: the periodic step, for a scheduler to call every minute.
+-- First every open offer whose time is up at as_of expires; offers an
 -- outlet is answering at this moment are locked and skipped (the answer
--- decides; if it comes too late it is refused and the next sweep takes
--- the offer).  Returns how many offers expired.
-CREATE FUNCTION showroom.expire_offers(as_of timestamptz DEFAULT now())
-RETURNS integer
+-- decides; if it comes too late it is refused and the next sweep takes the
+-- offer).  Then every dispatched order whose latest offer was declined or
+-- expired, and which is still with that outlet, goes to the next candidate
+-- (an order with no candidate left is tried again at each sweep, and
+-- orders_past_limit() shows it meanwhile).
+CREATE FUNCTION showroom.expire_offers(as_of timestamptz DEFAULT now(),
+                                       OUT expired integer, OUT passed_on integer)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   f showroom.offer;
-  n integer := 0;
+  o record;
 BEGIN
   IF as_of IS NULL THEN
     RAISE EXCEPTION 'as_of must not be null' USING ERRCODE = '22004';
   END IF;
+  expired := 0;
+  passed_on := 0;
   FOR f IN SELECT * FROM showroom.offer x
             WHERE x.state = 'open' AND x.expires_at <= as_of
             ORDER BY x.expires_at, x.id
@@ -365,15 +368,29 @@ BEGIN
   LOOP
     UPDATE showroom.offer x SET state = 'expired', answered_at = as_of, answered_by = 'expire_offers'
      WHERE x.id = f.id;
-    PERFORM showroom.pass_on(f.service_order_id, format('offer %s timed out', f.id));
-    n := n + 1;
+    expired := expired + 1;
   END LOOP;
-  RETURN n;
+
+  FOR o IN SELECT so.id, l.id AS offer_id, l.state, l.reason
+             FROM showroom.service_order so
+             JOIN LATERAL (SELECT x.id, x.state, x.outlet_id, x.reason FROM showroom.offer x
+                            WHERE x.service_order_id = so.id
+                            ORDER BY x.round DESC LIMIT 1) l ON true
+            WHERE so.state = 'dispatched' AND l.state IN ('declined', 'expired')
+              AND l.outlet_id = so.outlet_id
+            ORDER BY so.id
+            FOR UPDATE OF so SKIP LOCKED
+  LOOP
+    IF showroom.pass_on(o.id, format('offer %s %s%s', o.offer_id, o.state,
+                                     coalesce(': ' || o.reason, ''))) IS NOT NULL THEN
+      passed_on := passed_on + 1;
+    END IF;
+  END LOOP;
 END
 $$;
 
 COMMENT ON FUNCTION showroom.expire_offers(timestamptz) IS
-  'expire open offers whose time is up and pass their orders to the next candidate; returns how many (call every minute)';
+  'expire open offers whose time is up and pass declined or expired orders to the next candidate (call every minute)';
 
 -- record_contact: the outlet contacted the customer of an order (first
 -- contact only; a later call changes nothing).

@@ -123,7 +123,9 @@ COMMENT ON FUNCTION showroom.record_outlet_payment(bigint, text, date, bigint, t
 -- outlet_account: the account of an outlet for a month, per category:
 -- opening, payable, paid, closing, what is to be paid out, and how many
 -- months in a row a small balance has been rolled over.  Months are
--- walked from the outlet's first month with a payable or a payment.
+-- walked from the outlet's first month with a payable or a payment.  It
+-- reads the tables behind showroom.outlet_payable itself, so that finance
+-- needs no right on the view.
 CREATE FUNCTION showroom.outlet_account(outlet_id bigint, period date)
 RETURNS TABLE (category text, opening numeric(14,2), payable numeric(14,2),
                paid numeric(14,2), closing numeric(14,2), to_pay numeric(14,2),
@@ -142,8 +144,17 @@ BEGIN
   RETURN QUERY
   WITH RECURSIVE flows AS (
     SELECT f.category, f.period, sum(f.payable)::bigint AS payable, sum(f.paid)::bigint AS paid
-      FROM (SELECT p.category, p.period, p.amount_fen AS payable, 0 AS paid
-              FROM showroom.outlet_payable p WHERE p.outlet_id = outlet_account.outlet_id
+      FROM (SELECT coalesce(o.category, 'none') AS category, st.period, l.amount_fen AS payable,
+                   0 AS paid
+              FROM showroom.statement_line l
+              JOIN showroom.statement st ON st.id = l.statement_id
+              LEFT JOIN showroom.service_order o ON o.id = l.service_order_id
+             WHERE st.outlet_id = outlet_account.outlet_id
+            UNION ALL
+            SELECT o.category, date_trunc('month', a.due_on)::date, a.amount_fen, 0
+              FROM showroom.outlet_amount a
+              JOIN showroom.service_order o ON o.id = a.service_order_id
+             WHERE a.outlet_id = outlet_account.outlet_id
             UNION ALL
             SELECT y.category, y.period, 0, y.amount_fen
               FROM showroom.outlet_payment y WHERE y.outlet_id = outlet_account.outlet_id) f
@@ -322,8 +333,9 @@ $$;
 COMMENT ON FUNCTION showroom.review_handover(bigint) IS
   'a second person reviews a COD handover above the threshold';
 
--- check_collector: raise SR711 when a person has cash overdue, so that
--- they collect no more until it is handed in.
+-- check_collector: raise SR711 when a person has cash overdue (as
+-- showroom.cod_handover_state counts it), so that they collect no more
+-- until it is handed in.
 CREATE FUNCTION showroom.check_collector(person text)
 RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -333,8 +345,15 @@ DECLARE
   n integer;
   owed numeric;
 BEGIN
-  SELECT count(*), sum(s.collected - s.handed_in) INTO n, owed
-    FROM showroom.cod_handover_state s WHERE s.person = check_collector.person AND s.overdue;
+  SELECT count(*), (sum(c.amount_fen - h.counted) / 100.0)::numeric(14,2) INTO n, owed
+    FROM showroom.cod_collection c
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(x.amount_fen) FILTER (WHERE NOT x.needs_review OR x.reviewed_by IS NOT NULL), 0)
+             AS counted
+        FROM showroom.cod_handover x WHERE x.collection_id = c.id) h
+   WHERE c.collected_by = check_collector.person AND c.method = 'cash'
+     AND h.counted < c.amount_fen
+     AND c.collected_at < now() - make_interval(days => showroom.setting_value('cash.overdue_days')::integer);
   IF n > 0 THEN
     RAISE EXCEPTION '% has COD cash overdue', person
       USING ERRCODE = 'SR711',

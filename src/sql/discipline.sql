@@ -587,7 +587,9 @@ DECLARE
   days integer := showroom.setting_value('discipline.appeal_days')::integer;
   new_id bigint;
 BEGIN
-  SELECT * INTO i FROM showroom.incident x WHERE x.id = incident_id FOR UPDATE;
+  -- No row lock: an outlet may not update incidents; appeal's unique
+  -- incident_id refuses a second appeal filed at the same moment.
+  SELECT * INTO i FROM showroom.incident x WHERE x.id = incident_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown incident %', coalesce(incident_id::text, 'NULL')
       USING ERRCODE = 'SR706', DETAIL = format('No incident has id %s.', coalesce(incident_id::text, 'NULL'));

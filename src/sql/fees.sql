@@ -485,7 +485,7 @@ COMMENT ON FUNCTION showroom.end_fee_price(bigint, date) IS
 CREATE FUNCTION showroom.add_fee_region(code text, name text, area geometry, multiplier numeric)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   new_id bigint;
@@ -555,6 +555,36 @@ $$;
 COMMENT ON FUNCTION showroom.fee_price_for(text, text, numeric, text, integer, date) IS
   'the most specific price of a fee item for a category, hp, channel, floor and day; SR702 if none';
 
+-- fee_region_at: the fee region of a point (the highest multiplier where
+-- regions overlap), or NULL.  Kept apart so that fee_compute's arithmetic
+-- runs without PostGIS's schema in its search_path.
+CREATE FUNCTION showroom.fee_region_at(point geometry)
+RETURNS showroom.fee_region
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+  SELECT r.* FROM showroom.fee_region r
+   WHERE ST_Covers(r.area, point)
+   ORDER BY r.multiplier DESC, r.id LIMIT 1
+$$;
+
+COMMENT ON FUNCTION showroom.fee_region_at(geometry) IS
+  'the fee region covering a point (highest multiplier first), or NULL';
+
+-- outlet_distance_m: metres on the spheroid from an outlet's base to a
+-- point, or NULL for an unknown outlet.
+CREATE FUNCTION showroom.outlet_distance_m(outlet_id bigint, point geometry)
+RETURNS double precision
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+  SELECT ST_Distance(o.base::geography, point::geography)
+    FROM showroom.outlet o WHERE o.id = outlet_id
+$$;
+
+COMMENT ON FUNCTION showroom.outlet_distance_m(bigint, geometry) IS
+  'metres on the spheroid from an outlet''s base to a point';
+
 -- fee_compute: compute a quote or receipt of a service order from measured
 -- items, write the document and its lines, and return its id.  The steps,
 -- per line: price row; quantity charged (beyond the free quantity, metres
@@ -568,7 +598,7 @@ CREATE FUNCTION showroom.fee_compute(order_id bigint, doc_kind text,
                                      measures showroom.fee_measure[], charged_fen bigint)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   o showroom.service_order := showroom.service_order_row(order_id);
@@ -603,8 +633,7 @@ BEGIN
                  'order ' || o.id);
   day := CASE WHEN doc_kind = 'receipt' THEN showroom.business_date(coalesce(o.done_at, now()))
               ELSE o.service_date END;
-  SELECT * INTO reg FROM showroom.fee_region r
-   WHERE ST_Covers(r.area, o.point) ORDER BY r.multiplier DESC, r.id LIMIT 1;
+  reg := showroom.fee_region_at(o.point);
   mult := coalesce(reg.multiplier, 1.00);
 
   INSERT INTO showroom.fee_doc (service_order_id, doc_kind, outlet_id, fee_date, household,
@@ -633,9 +662,7 @@ BEGIN
                                 n, order_id, it.code),
                 HINT = 'Dispatch the order first, or give the kilometres.';
       END IF;
-      SELECT ST_Distance(ol.base::geography, o.point::geography) / 1000.0 INTO q
-        FROM showroom.outlet ol WHERE ol.id = o.outlet_id;
-      q := round(q, 3);
+      q := round((showroom.outlet_distance_m(o.outlet_id, o.point) / 1000.0)::numeric, 3);
     END IF;
     IF q IS NULL OR q < 0 OR q > 100000 OR q = 'NaN'
        OR (it.unit IN ('each', 'hole', 'floor') AND q <> trunc(q)) THEN

@@ -143,13 +143,29 @@ COMMENT ON COLUMN showroom.customer_contact.recorded_by IS 'person (showroom.per
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.customer_contact', '');
 
+-- peak_stretch: the largest stretch of the peak periods covering a point
+-- on a day, or 1.  Kept apart so that order_limits runs without PostGIS's
+-- schema in its search_path.
+CREATE FUNCTION showroom.peak_stretch(point geometry, day date)
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+  SELECT coalesce(max(p.stretch), 1) FROM showroom.peak_period p
+   WHERE p.days OPERATOR(pg_catalog.@>) day
+     AND (p.area IS NULL OR ST_Covers(p.area, point))
+$$;
+
+COMMENT ON FUNCTION showroom.peak_stretch(geometry, date) IS
+  'largest stretch of the peak periods covering a point on a day, 1 when none';
+
 -- order_limits: the time limits of a service order, stretched by the
 -- largest peak period covering its place and service date.
 CREATE FUNCTION showroom.order_limits(order_id bigint,
                                       OUT accept interval, OUT contact interval,
                                       OUT finish interval, OUT stretch numeric)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   o showroom.service_order;
@@ -170,8 +186,7 @@ BEGIN
       USING ERRCODE = 'SR207', DETAIL = format('showroom.offer_limit has no row for kind %s.', o.kind),
             HINT = 'Add a row for the kind with channel any.';
   END IF;
-  SELECT coalesce(max(p.stretch), 1) INTO stretch FROM showroom.peak_period p
-   WHERE p.days @> o.service_date AND (p.area IS NULL OR ST_Covers(p.area, o.point));
+  stretch := showroom.peak_stretch(o.point, o.service_date);
   accept := make_interval(mins => l.accept_minutes) * stretch;
   contact := make_interval(mins => l.contact_minutes) * stretch;
   finish := make_interval(hours => l.finish_hours) * stretch;
@@ -478,7 +493,7 @@ CREATE FUNCTION showroom.declare_peak(name text, first_day date, last_day date, 
                                       area geometry DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   new_id bigint;

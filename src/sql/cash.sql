@@ -272,7 +272,11 @@ DECLARE
   already bigint;
   new_id bigint;
 BEGIN
-  SELECT * INTO c FROM showroom.cod_collection x WHERE x.id = collection_id FOR UPDATE;
+  -- Handovers of one collection take turns (finance may not lock the
+  -- settlement room's collection row, so a transaction-level advisory lock
+  -- keyed by the collection id serialises them).
+  PERFORM pg_advisory_xact_lock(collection_id);
+  SELECT * INTO c FROM showroom.cod_collection x WHERE x.id = collection_id;
   IF NOT FOUND OR c.method <> 'cash' THEN
     RAISE EXCEPTION 'unknown cash collection %', coalesce(collection_id::text, 'NULL')
       USING ERRCODE = '22023',

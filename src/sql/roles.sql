@@ -991,6 +991,8 @@ GRANT INSERT ON showroom.discipline_log TO showroom_finance;
 GRANT UPDATE (state, ended_at) ON showroom.ladder_suspension TO showroom_finance;
 GRANT UPDATE (reviewed_by, reviewed_at) ON showroom.cod_handover TO showroom_finance;
 GRANT UPDATE (suspended_reason, suspended_at) ON showroom.outlet TO showroom_finance;
+GRANT SELECT ON showroom.return_visit TO showroom_finance;
+CREATE POLICY staff_read ON showroom.return_visit FOR SELECT TO showroom_finance USING (true);
 GRANT SELECT, INSERT ON showroom.outlet_suspension_log TO showroom_finance;
 GRANT USAGE ON SEQUENCE showroom.outlet_payment_id_seq, showroom.cod_handover_id_seq,
   showroom.discipline_log_id_seq, showroom.outlet_suspension_log_id_seq TO showroom_finance;

@@ -138,3 +138,15 @@ SELECT 'released' AS "case", service_order_id, amount_fen FROM showroom.outlet_a
 SELECT 'upheld' AS "case", showroom.resolve_complaint(:c, true, 'work redone');
 SELECT 'due' AS "case", showroom.release_deposits((now() + interval '4 months')::date);
 SELECT service_order_id, state FROM showroom.quality_deposit ORDER BY 1;
+
+-- A chain that does not pay late visits: its own rule for (late, outlet)
+-- overrides the shipped one; outlet 2's late job loses its fee items
+-- (16000 fen), and the grade cut and deposit go with them.
+INSERT INTO showroom.penalty_rule (incident, responsibility, penalty_fen, points, unpaid)
+VALUES ('late', 'outlet', 1000, 0, true);
+SELECT pg_temp.job(2, true) AS j7 \gset
+SELECT 'receipt' AS "case", showroom.issue_receipt(:j7, ARRAY[('ac_install', 1, NULL)]::showroom.fee_measure[]) > 0 AS ok;
+SELECT component, amount_fen FROM showroom.outlet_amount WHERE service_order_id = :j7 ORDER BY 1;
+SELECT 'late, unpaid' AS "case", showroom.record_incident(:j7, 'late', 'outlet', NULL, '2026-12-01 12:00+08') > 0 AS ok;
+SELECT component, amount_fen FROM showroom.outlet_amount WHERE service_order_id = :j7 ORDER BY 1;
+SELECT 'deposit' AS "case", count(*) FROM showroom.quality_deposit WHERE service_order_id = :j7;

@@ -160,6 +160,8 @@ SELECT 'bad channel' AS "case", pg_temp.try($$SELECT showroom.set_fee_price('dra
 SELECT 'unknown item' AS "case", pg_temp.try($$SELECT showroom.set_fee_price('nothing', 1, 0, '2030-01-01')$$);
 SELECT 'bad unit' AS "case", pg_temp.try($$SELECT showroom.add_fee_item('x', 'x', 'litre', 'customer')$$);
 SELECT 'bad payer' AS "case", pg_temp.try($$SELECT showroom.add_fee_item('x', 'x', 'each', 'neighbour')$$);
+SELECT 'bad visit group' AS "case", pg_temp.try($$SELECT showroom.add_fee_item('x', 'x', 'each', 'customer', 'Travel Fees')$$);
+SELECT 'hp upper end only' AS "case", pg_temp.try($$SELECT showroom.set_fee_price('drain_hose', 1, 0, '2030-01-01', hp_to => 2)$$);
 SELECT 'duplicate item' AS "case", pg_temp.try($$SELECT showroom.add_fee_item('drain_hose', 'x', 'each', 'customer')$$);
 SELECT 'after bad prices' AS "case", count(*) FILTER (WHERE NOT builtin) AS own_prices,
        (SELECT count(*) FROM showroom.fee_item WHERE NOT builtin) AS own_items

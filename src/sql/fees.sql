@@ -312,6 +312,10 @@ BEGIN
                             coalesce(quote_literal(name), 'NULL')),
             HINT = 'A code is lower-case letters, digits and underscores, starting with a letter.';
   END IF;
+  IF visit_group !~ '^[a-z][a-z0-9_]*$' THEN
+    RAISE EXCEPTION 'invalid visit group %', quote_literal(visit_group)
+      USING ERRCODE = '22023', HINT = 'A visit group is lower-case letters, digits and underscores, like travel.';
+  END IF;
   IF unit IS NULL OR unit NOT IN ('each', 'metre', 'km', 'floor', 'hole') THEN
     RAISE EXCEPTION 'unknown fee unit %', coalesce(quote_literal(unit), 'NULL')
       USING ERRCODE = '22023', HINT = 'Use each, metre, km, floor or hole.';
@@ -394,7 +398,7 @@ BEGIN
                             coalesce(valid_to::text, 'open')),
             HINT = 'A price starts on a day and ends on the same day or later, or never.';
   END IF;
-  IF (hp_from IS NULL) <> (hp_to IS NULL) AND hp_to IS NOT NULL OR hp_from < 0 OR hp_to < hp_from
+  IF (hp_from IS NULL AND hp_to IS NOT NULL) OR hp_from < 0 OR hp_to < hp_from
      OR (floor_from IS NULL AND floor_to IS NOT NULL) OR floor_from < 1 OR floor_to < floor_from THEN
     RAISE EXCEPTION 'invalid band for fee item %', item
       USING ERRCODE = '22023',

@@ -38,6 +38,10 @@ SQL_SOURCES = \
 	src/sql/dispatch.sql \
 	src/sql/parts.sql \
 	src/sql/settlement.sql \
+	src/sql/fees.sql \
+	src/sql/discipline.sql \
+	src/sql/offers.sql \
+	src/sql/cash.sql \
 	src/sql/reports.sql \
 	src/sql/roles.sql \
 	src/sql/finish.sql

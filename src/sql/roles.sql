@@ -872,11 +872,6 @@ GRANT USAGE ON SEQUENCE showroom.statement_id_seq, showroom.settlement_run_id_se
   showroom.statement_line_id_seq, showroom.cod_collection_id_seq,
   showroom.cod_remittance_id_seq TO showroom_finance;
 GRANT SELECT ON showroom.statement, showroom.statement_line TO showroom_outlet;
--- A run reads the defects found at delivery (the stock room's table) for
--- the second-delivery penalty.
-GRANT SELECT ON showroom.defect TO showroom_finance;
-CREATE POLICY staff_read ON showroom.defect FOR SELECT TO showroom_finance
-  USING (true);
 CREATE POLICY finance_all ON showroom.statement FOR ALL TO showroom_finance
   USING (true) WITH CHECK (true);
 CREATE POLICY outlet_own ON showroom.statement FOR SELECT TO showroom_outlet
@@ -929,6 +924,182 @@ CREATE POLICY staff_read ON showroom.defect FOR SELECT
 GRANT SELECT ON showroom.return_visit TO showroom_finance;
 CREATE POLICY staff_read ON showroom.return_visit FOR SELECT TO showroom_finance
   USING (true);
+-- fees, discipline, offers, cash: the fee catalogue and the rules are read
+-- by every working role.  The dispatcher quotes, records the receipts the
+-- crews report (which write the per-order outlet amounts and quality
+-- deposits), records incidents (which may suspend an outlet through the
+-- ladder), grades outlets, offers orders and runs the offer sweep; it
+-- reads the channel of a sale for the time limits and the prices.  An
+-- outlet reads its own documents, amounts, incidents and offers, answers
+-- its offers, records its contact with the customer and appeals its
+-- incidents.  Finance decides appeals (an upheld one may lift a ladder
+-- suspension, so finance writes the two suspension columns of outlet and
+-- the suspension log), releases deposits, records payments, reads the
+-- accounts and takes in COD cash.
+GRANT SELECT ON showroom.fee_item, showroom.fee_price, showroom.fee_region,
+  showroom.responsibility, showroom.penalty_rule, showroom.points_step, showroom.grade_rule,
+  showroom.offer_limit, showroom.peak_period
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance;
+CREATE POLICY staff_read ON showroom.fee_item FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.fee_price FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.fee_region FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.responsibility FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.penalty_rule FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.points_step FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.grade_rule FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.offer_limit FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.peak_period FOR SELECT
+  TO showroom_clerk, showroom_dispatcher, showroom_outlet, showroom_finance USING (true);
+GRANT SELECT (id, channel) ON showroom.sales_order TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.sales_order FOR SELECT TO showroom_dispatcher
+  USING (true);
+GRANT SELECT, INSERT, UPDATE ON showroom.fee_doc, showroom.fee_doc_line, showroom.offer,
+  showroom.ladder_suspension TO showroom_dispatcher;
+GRANT SELECT, INSERT, UPDATE, DELETE ON showroom.outlet_amount, showroom.quality_deposit
+  TO showroom_dispatcher, showroom_finance;
+GRANT SELECT, INSERT ON showroom.incident, showroom.discipline_log TO showroom_dispatcher;
+GRANT SELECT, INSERT, UPDATE ON showroom.outlet_grade TO showroom_dispatcher;
+GRANT SELECT ON showroom.customer_contact, showroom.appeal, showroom.peak_outlet
+  TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.fee_doc_id_seq, showroom.offer_id_seq,
+  showroom.ladder_suspension_id_seq, showroom.incident_id_seq,
+  showroom.discipline_log_id_seq TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.fee_doc FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.fee_doc_line FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.offer FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.ladder_suspension FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.outlet_amount FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.quality_deposit FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.incident FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.discipline_log FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY dispatcher_all ON showroom.outlet_grade FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
+CREATE POLICY staff_read ON showroom.customer_contact FOR SELECT
+  TO showroom_dispatcher, showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.appeal FOR SELECT TO showroom_dispatcher
+  USING (true);
+CREATE POLICY staff_read ON showroom.peak_outlet FOR SELECT TO showroom_dispatcher
+  USING (true);
+GRANT EXECUTE ON FUNCTION showroom.quote(bigint, showroom.fee_measure[]),
+  showroom.issue_receipt(bigint, showroom.fee_measure[], bigint),
+  showroom.fee_compute(bigint, text, showroom.fee_measure[], bigint),
+  showroom.fee_item_row(text), showroom.fee_price_for(text, text, numeric, text, integer, date),
+  showroom.fee_region_at(geometry), showroom.outlet_distance_m(bigint, geometry),
+  showroom.peak_stretch(geometry, date),
+  showroom.set_outlet_amount(bigint, text, bigint, bigint, date, text),
+  showroom.refresh_order_amounts(bigint),
+  showroom.record_incident(bigint, text, text, text, timestamp with time zone),
+  showroom.apply_ladder(bigint, date), showroom.log_discipline(bigint, bigint, text, text),
+  showroom.lift_served_suspensions(timestamp with time zone), showroom.compute_grades(),
+  showroom.offer_order(bigint), showroom.make_offer(bigint, bigint),
+  showroom.order_limits(bigint), showroom.pass_on(bigint, text),
+  showroom.expire_offers(timestamp with time zone),
+  showroom.orders_past_limit(timestamp with time zone)
+  TO showroom_dispatcher;
+GRANT SELECT ON showroom.fee_doc, showroom.fee_doc_line, showroom.outlet_amount,
+  showroom.incident, showroom.appeal, showroom.discipline_log, showroom.outlet_grade,
+  showroom.quality_deposit, showroom.offer, showroom.customer_contact TO showroom_outlet;
+GRANT INSERT ON showroom.appeal, showroom.discipline_log, showroom.customer_contact
+  TO showroom_outlet;
+GRANT UPDATE (state, answered_at, answered_by, reason) ON showroom.offer TO showroom_outlet;
+GRANT USAGE ON SEQUENCE showroom.appeal_id_seq, showroom.discipline_log_id_seq
+  TO showroom_outlet;
+CREATE POLICY outlet_own ON showroom.fee_doc FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY by_doc ON showroom.fee_doc_line FOR SELECT TO showroom_outlet
+  USING (EXISTS (SELECT 1 FROM showroom.fee_doc d WHERE d.id = fee_doc_line.doc_id));
+CREATE POLICY outlet_own ON showroom.outlet_amount FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY outlet_own ON showroom.incident FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY by_incident ON showroom.appeal FOR ALL TO showroom_outlet
+  USING (EXISTS (SELECT 1 FROM showroom.incident i WHERE i.id = appeal.incident_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.incident i WHERE i.id = appeal.incident_id));
+CREATE POLICY outlet_own ON showroom.discipline_log FOR ALL TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]))
+  WITH CHECK (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY outlet_own ON showroom.outlet_grade FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY outlet_own ON showroom.quality_deposit FOR SELECT TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY outlet_own ON showroom.offer FOR ALL TO showroom_outlet
+  USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]))
+  WITH CHECK (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+CREATE POLICY by_order ON showroom.customer_contact FOR ALL TO showroom_outlet
+  USING (EXISTS (SELECT 1 FROM showroom.service_order o
+                  WHERE o.id = customer_contact.service_order_id))
+  WITH CHECK (EXISTS (SELECT 1 FROM showroom.service_order o
+                       WHERE o.id = customer_contact.service_order_id));
+GRANT EXECUTE ON FUNCTION showroom.accept_offer(bigint), showroom.decline_offer(bigint, text),
+  showroom.open_offer_row(bigint), showroom.record_contact(bigint, timestamp with time zone),
+  showroom.file_appeal(bigint, text), showroom.log_discipline(bigint, bigint, text, text),
+  showroom.acting_person()
+  TO showroom_outlet;
+GRANT SELECT ON showroom.fee_doc, showroom.fee_doc_line, showroom.discipline_log,
+  showroom.ladder_suspension, showroom.outlet_grade, showroom.offer, showroom.customer_contact
+  TO showroom_finance;
+GRANT SELECT, INSERT ON showroom.outlet_payment, showroom.cod_handover TO showroom_finance;
+GRANT SELECT, UPDATE ON showroom.incident, showroom.appeal TO showroom_finance;
+GRANT INSERT ON showroom.discipline_log TO showroom_finance;
+GRANT UPDATE (state, ended_at) ON showroom.ladder_suspension TO showroom_finance;
+GRANT UPDATE (reviewed_by, reviewed_at) ON showroom.cod_handover TO showroom_finance;
+GRANT UPDATE (suspended_reason, suspended_at) ON showroom.outlet TO showroom_finance;
+GRANT SELECT, INSERT ON showroom.outlet_suspension_log TO showroom_finance;
+GRANT USAGE ON SEQUENCE showroom.outlet_payment_id_seq, showroom.cod_handover_id_seq,
+  showroom.discipline_log_id_seq, showroom.outlet_suspension_log_id_seq TO showroom_finance;
+CREATE POLICY finance_all ON showroom.outlet_amount FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.quality_deposit FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY staff_read ON showroom.fee_doc FOR SELECT TO showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.fee_doc_line FOR SELECT TO showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.outlet_grade FOR SELECT TO showroom_finance USING (true);
+CREATE POLICY staff_read ON showroom.offer FOR SELECT TO showroom_finance USING (true);
+CREATE POLICY finance_all ON showroom.discipline_log FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.ladder_suspension FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.incident FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.appeal FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.outlet_payment FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.cod_handover FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.outlet FOR UPDATE TO showroom_finance
+  USING (true) WITH CHECK (true);
+CREATE POLICY finance_all ON showroom.outlet_suspension_log FOR ALL TO showroom_finance
+  USING (true) WITH CHECK (true);
+GRANT EXECUTE ON FUNCTION showroom.decide_appeal(bigint, boolean, text),
+  showroom.refresh_order_amounts(bigint),
+  showroom.set_outlet_amount(bigint, text, bigint, bigint, date, text),
+  showroom.apply_ladder(bigint, date), showroom.log_discipline(bigint, bigint, text, text),
+  showroom.suspend_outlet(bigint, text), showroom.lift_suspension(bigint, text),
+  showroom.outlet_row(bigint), showroom.acting_person(),
+  showroom.release_deposits(date),
+  showroom.record_outlet_payment(bigint, text, date, bigint, text),
+  showroom.outlet_account(bigint, date),
+  showroom.hand_in_cod(bigint, bigint), showroom.review_handover(bigint),
+  showroom.check_collector(text),
+  showroom.collect_cod(bigint, bigint, numeric, text, text, timestamp with time zone)
+  TO showroom_finance;
 
 -- roles: each login reads its own mappings (my_*_ids() need that); the
 -- administrator keeps them (step 3).

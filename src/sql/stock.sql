@@ -127,7 +127,11 @@ SELECT pg_catalog.pg_extension_config_dump('showroom.store_id_seq', '');
 -- channel and cod_fen of an order (sell() checks them), the line_no, qty
 -- and unit_price_fen of a line (sell() is the only writer), and the qty
 -- of an allocation (sell() and take_stock() write only positive ones).
--- verify_stock() reports any value out of range.  Columns that later
+-- verify_stock() reports any value out of range, and an UPDATE trigger
+-- (sales_refuse_rewrite) refuses any later change of these columns and of
+-- the ids a row names; it costs the sale path nothing, which only
+-- inserts.  An order's store_id is left to the row-level policies, which
+-- keep a clerk's orders in the clerk's stores.  Columns that later
 -- statements update (state, the lifecycle quantities, open_qty) keep
 -- their constraints.
 CREATE TABLE showroom.sales_order (
@@ -380,6 +384,55 @@ CREATE TRIGGER sales_order_no_delete BEFORE DELETE ON showroom.sales_order
   FOR EACH ROW EXECUTE FUNCTION showroom.sales_refuse_delete();
 CREATE TRIGGER sales_line_no_delete BEFORE DELETE ON showroom.sales_line
   FOR EACH ROW EXECUTE FUNCTION showroom.sales_refuse_delete();
+
+-- sales_refuse_rewrite: trigger function that keeps the columns written
+-- once, when a sales record is inserted, as they were.  They are what the
+-- dropped CHECK constraints and foreign keys guarded (see
+-- showroom.sales_order); sell() checks them on the way in, and this keeps
+-- a direct UPDATE from changing them afterwards.  The trigger's arguments
+-- name the guarded columns.  It fires on UPDATE only, so the sale path,
+-- which only inserts these rows, never runs it.
+CREATE FUNCTION showroom.sales_refuse_rewrite()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  changed text;
+BEGIN
+  SELECT string_agg(format('%s %s to %s', o.key, o.value, n.value), ', '
+                    ORDER BY o.key)
+    INTO changed
+    FROM jsonb_each(to_jsonb(OLD)) o
+    JOIN jsonb_each(to_jsonb(NEW)) n ON n.key = o.key
+   WHERE o.key = ANY (TG_ARGV) AND o.value IS DISTINCT FROM n.value;
+  RAISE EXCEPTION 'sales records keep the values they were recorded with'
+    USING ERRCODE = 'SR117',
+          DETAIL = format('UPDATE of %s %s (%s) was refused.', TG_TABLE_NAME,
+                          OLD.id, changed),
+          HINT = 'Cancel the order with showroom.cancel_order() and record a new one.';
+END
+$$;
+
+COMMENT ON FUNCTION showroom.sales_refuse_rewrite() IS
+  'trigger: refuse changing the columns of a sales order, line or allocation that are written once (named by the trigger''s arguments)';
+
+CREATE TRIGGER sales_order_written_once
+  BEFORE UPDATE OF dc_id, channel, cod_fen ON showroom.sales_order FOR EACH ROW
+  WHEN (OLD.dc_id IS DISTINCT FROM NEW.dc_id
+        OR OLD.channel IS DISTINCT FROM NEW.channel
+        OR OLD.cod_fen IS DISTINCT FROM NEW.cod_fen)
+  EXECUTE FUNCTION showroom.sales_refuse_rewrite('dc_id', 'channel', 'cod_fen');
+CREATE TRIGGER sales_line_written_once
+  BEFORE UPDATE OF order_id, line_no, sku_id, qty, unit_price_fen
+  ON showroom.sales_line FOR EACH ROW
+  WHEN (OLD.order_id IS DISTINCT FROM NEW.order_id
+        OR OLD.line_no IS DISTINCT FROM NEW.line_no
+        OR OLD.sku_id IS DISTINCT FROM NEW.sku_id
+        OR OLD.qty IS DISTINCT FROM NEW.qty
+        OR OLD.unit_price_fen IS DISTINCT FROM NEW.unit_price_fen)
+  EXECUTE FUNCTION showroom.sales_refuse_rewrite('order_id', 'line_no', 'sku_id',
+                                                 'qty', 'unit_price_fen');
 CREATE TRIGGER store_keep_sold BEFORE DELETE OR UPDATE OF id ON showroom.store
   FOR EACH ROW EXECUTE FUNCTION showroom.sales_refuse_delete();
 CREATE TRIGGER dc_keep_sold BEFORE DELETE OR UPDATE OF id ON showroom.dc
@@ -408,6 +461,17 @@ CREATE TABLE showroom.allocation (
 CREATE INDEX allocation_order_idx ON showroom.allocation (sales_order_id);
 CREATE TRIGGER allocation_no_delete BEFORE DELETE ON showroom.allocation
   FOR EACH ROW EXECUTE FUNCTION showroom.sales_refuse_delete();
+CREATE TRIGGER allocation_written_once
+  BEFORE UPDATE OF sales_line_id, sales_order_id, dc_id, sku_id, slot, qty
+  ON showroom.allocation FOR EACH ROW
+  WHEN (OLD.sales_line_id IS DISTINCT FROM NEW.sales_line_id
+        OR OLD.sales_order_id IS DISTINCT FROM NEW.sales_order_id
+        OR OLD.dc_id IS DISTINCT FROM NEW.dc_id
+        OR OLD.sku_id IS DISTINCT FROM NEW.sku_id
+        OR OLD.slot IS DISTINCT FROM NEW.slot
+        OR OLD.qty IS DISTINCT FROM NEW.qty)
+  EXECUTE FUNCTION showroom.sales_refuse_rewrite('sales_line_id', 'sales_order_id',
+                                                 'dc_id', 'sku_id', 'slot', 'qty');
 
 COMMENT ON TABLE showroom.allocation IS 'units of DC stock reserved for a sales line';
 COMMENT ON COLUMN showroom.allocation.id IS 'allocation id';
@@ -767,21 +831,37 @@ DECLARE
   i integer := 0;
   share integer;
   s smallint;
+  have integer;
 BEGIN
   PERFORM showroom.check_dc_sku(dc_id, sku_id);
   PERFORM showroom.check_qty(qty, 'qty');
+  -- No DC receives a million appliances at once: a larger figure is a
+  -- typing error (an extra zero, a barcode in the quantity field).
+  IF qty > 1000000 THEN
+    RAISE EXCEPTION 'quantity out of range'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('qty = %s; one receipt holds at most 1000000 units.', qty),
+            HINT = 'Record a larger delivery as several receipts.';
+  END IF;
   PERFORM showroom.ensure_slot0(dc_id, sku_id);
 
   SELECT count(*) INTO n FROM showroom.stock_balance b
    WHERE b.dc_id = receive_stock.dc_id AND b.sku_id = receive_stock.sku_id;
-  FOR s IN
-    SELECT b.slot FROM showroom.stock_balance b
+  FOR s, have IN
+    SELECT b.slot, b.on_hand FROM showroom.stock_balance b
      WHERE b.dc_id = receive_stock.dc_id AND b.sku_id = receive_stock.sku_id
      ORDER BY b.slot FOR UPDATE
   LOOP
     share := qty / n + CASE WHEN i < qty % n THEN 1 ELSE 0 END;
     i := i + 1;
     CONTINUE WHEN share = 0;
+    IF have::bigint + share > 2147483647 THEN
+      RAISE EXCEPTION 'balance out of range'
+        USING ERRCODE = 'SR107',
+              DETAIL = format('DC %s SKU %s slot %s holds %s units; adding %s passes 2147483647.',
+                              dc_id, sku_id, s, have, share),
+              HINT = 'Split the SKU over more slots with showroom.set_stock_slots().';
+    END IF;
     UPDATE showroom.stock_balance b SET on_hand = b.on_hand + share
      WHERE b.dc_id = receive_stock.dc_id AND b.sku_id = receive_stock.sku_id
        AND b.slot = s;
@@ -818,6 +898,14 @@ BEGIN
                             coalesce(d_on_hand::text, 'NULL'),
                             coalesce(d_defective::text, 'NULL'));
   END IF;
+  -- As for receipts: no count moves by a million units at once.
+  IF abs(d_on_hand::bigint) > 1000000 OR abs(d_defective::bigint) > 1000000 THEN
+    RAISE EXCEPTION 'adjustment out of range'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('d_on_hand = %s, d_defective = %s; one adjustment moves at most 1000000 units either way.',
+                            d_on_hand, d_defective),
+            HINT = 'Check the figures; record a larger correction as several adjustments.';
+  END IF;
   IF coalesce(btrim(note), '') = '' THEN
     RAISE EXCEPTION 'adjustment needs a note'
       USING ERRCODE = '22004', HINT = 'Say why the count changes.';
@@ -826,6 +914,13 @@ BEGIN
   SELECT * INTO b FROM showroom.stock_balance s
    WHERE s.dc_id = adjust_stock.dc_id AND s.sku_id = adjust_stock.sku_id AND s.slot = 0
      FOR UPDATE;
+  IF b.on_hand::bigint + d_on_hand > 2147483647
+     OR b.defective::bigint + d_defective > 2147483647 THEN
+    RAISE EXCEPTION 'balance out of range'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('DC %s SKU %s slot 0 holds %s units and %s defective; adding %s and %s passes 2147483647.',
+                            dc_id, sku_id, b.on_hand, b.defective, d_on_hand, d_defective);
+  END IF;
   IF b.on_hand - b.allocated + d_on_hand < 0 OR b.defective + d_defective < 0 THEN
     RAISE EXCEPTION 'adjustment would leave negative stock'
       USING ERRCODE = 'SR101',

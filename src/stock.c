@@ -136,7 +136,6 @@ static SPIPlanPtr plan_ref_find = NULL;
 static SPIPlanPtr plan_ref_lines = NULL;
 static SPIPlanPtr plan_today = NULL;
 static SPIPlanPtr plan_store = NULL;
-static SPIPlanPtr plan_skus = NULL;
 static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
@@ -185,8 +184,7 @@ stock_prepare_all(void)
 {
 	Oid			t_text[1] = {TEXTOID};
 	Oid			t_int8[1] = {INT8OID};
-	Oid			t_store[3] = {INT8OID, FLOAT8OID, FLOAT8OID};
-	Oid			t_int8arr[1] = {INT8ARRAYOID};
+	Oid			t_store[4] = {INT8OID, FLOAT8OID, FLOAT8OID, INT8ARRAYOID};
 	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT2OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
 	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
@@ -213,17 +211,16 @@ stock_prepare_all(void)
 	plan_today = stock_prepare(
 		"SELECT showroom.business_date(pg_catalog.now())", 0, NULL);
 	plan_store = stock_prepare(
-		"SELECT s.home_dc_id, s.active, r.id, h.active "
+		"SELECT s.home_dc_id, s.active, r.id, h.active, "
+		" k.id, k.active, k.list_price_fen "
 		"FROM showroom.store s "
 		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
 		" WHERE d.active AND ST_Covers(d.region, "
 		" ST_SetSRID(ST_MakePoint($2, $3), 4326)) "
 		" ORDER BY d.id LIMIT 1) r ON true "
 		"LEFT JOIN showroom.dc h ON h.id = s.home_dc_id "
-		"WHERE s.id = $1", 3, t_store);
-	plan_skus = stock_prepare(
-		"SELECT id, active, list_price_fen FROM showroom.sku "
-		"WHERE id = ANY ($1)", 1, t_int8arr);
+		"LEFT JOIN showroom.sku k ON k.id = ANY ($4) "
+		"WHERE s.id = $1", 4, t_store);
 	plan_take_one = stock_prepare(
 		"UPDATE showroom.stock_balance b SET allocated = b.allocated + $3 "
 		"WHERE b.dc_id = $1 AND b.sku_id = $2 AND b.slot = "
@@ -595,24 +592,32 @@ sell_replay(text *ref, int64 store_id, SellLine *lines, int n)
  *		covers the customer's point (the lowest id if several), else the
  *		store's home DC, which must be active.
  *
- * store_id: the selling store; lon, lat: the delivery point.  Returns
- * the DC id.  One statement reads the store, the covering DC and the
- * home DC together.
+ * store_id: the selling store; lon, lat: the delivery point; lines, n:
+ * the order's lines.  Returns the DC id.  One statement reads the store,
+ * the covering DC, the home DC and the lines' SKUs together (one row per
+ * SKU found, at least one if the store exists); it stays in SPI_tuptable
+ * for sell_check_skus.
  */
 static int64
-sell_choose_dc(int64 store_id, double lon, double lat)
+sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
+			   int n)
 {
-	Datum		v[3];
+	Datum		v[4];
+	int64	   *ids = palloc(sizeof(int64) * n);
 	bool		isnull;
 	int64		home_dc;
 	int64		dc_id;
 	HeapTuple	tup;
 	TupleDesc	desc;
 	Datum		home_active;
+	int			i;
 
+	for (i = 0; i < n; i++)
+		ids[i] = lines[i].sku_id;
 	v[0] = Int64GetDatum(store_id);
 	v[1] = Float8GetDatum(lon);
 	v[2] = Float8GetDatum(lat);
+	v[3] = stock_int8_array(ids, n);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
 	if (!stock_first_int8(1, &home_dc))
 		ereport(ERROR,
@@ -646,35 +651,33 @@ sell_choose_dc(int64 store_id, double lon, double lat)
  * sell_check_skus
  *		Check that every line's SKU exists and is active, and fill in list
  *		prices where the caller gave none.
+ *
+ * Reads the SKU columns (5 to 7) of the rows sell_choose_dc left in
+ * SPI_tuptable.
  */
 static void
 sell_check_skus(SellLine *lines, int n)
 {
-	int64	   *ids = palloc(sizeof(int64) * n);
-	Datum		v[1];
+	SPITupleTable *tt = SPI_tuptable;
+	uint64		nrows = SPI_processed;
 	uint64		r;
 	int			i;
-
-	for (i = 0; i < n; i++)
-		ids[i] = lines[i].sku_id;
-	v[0] = stock_int8_array(ids, n);
-	stock_exec(plan_skus, v, NULL, SPI_OK_SELECT);
 
 	for (i = 0; i < n; i++)
 	{
 		bool		found = false;
 
-		for (r = 0; r < SPI_processed && !found; r++)
+		for (r = 0; r < nrows && !found; r++)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
+			HeapTuple	tup = tt->vals[r];
+			TupleDesc	desc = tt->tupdesc;
 			bool		isnull;
+			Datum		id = SPI_getbinval(tup, desc, 5, &isnull);
 
-			if (DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)) !=
-				lines[i].sku_id)
+			if (isnull || DatumGetInt64(id) != lines[i].sku_id)
 				continue;
 			found = true;
-			if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
+			if (!DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull)))
 				ereport(ERROR,
 						(errcode(ERRCODE_SR_INACTIVE_SKU),
 						 errmsg("SKU is not active"),
@@ -683,7 +686,7 @@ sell_check_skus(SellLine *lines, int n)
 								   (long long) lines[i].sku_id)));
 			if (lines[i].price_fen < 0)
 				lines[i].price_fen =
-					DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+					DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
 		}
 		if (!found)
 			ereport(ERROR,
@@ -1122,7 +1125,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 	/* A new order: check what a replay need not. */
 	if (!PG_ARGISNULL(11))
 		sell_check_date(PG_GETARG_DATEADT(11));
-	dc_id = sell_choose_dc(store_id, lon, lat);
+	dc_id = sell_choose_dc(store_id, lon, lat, lines, n);
 	sell_check_skus(lines, n);
 	sell_check_totals(lines, n);
 

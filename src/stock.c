@@ -9,10 +9,10 @@
  * demand in one slot, starting from the slot its backend took last time
  * and skipping slots other sales hold locked; so concurrent sales of a
  * hot SKU lock different rows, each backend soon keeps to a slot of its
- * own, and they commit in parallel.  Only if no free slot can serve the demand does it lock every
- * slot of the SKU, in slot order, and gather the units from several;
- * so a unit that exists anywhere is found, and a sale is never refused
- * while units remain.  Lines are handled by SKU in ascending order, and
+ * own, and they commit in parallel.  Only if no free slot can serve the
+ * demand does it lock every slot of the SKU, in slot order, and gather
+ * the units from several; so a unit that exists anywhere is found, and a
+ * sale is never refused while units remain.  Lines are handled by SKU in ascending order, and
  * every other stock path locks balances in the same order, so concurrent
  * multi-line sales cannot deadlock.
  *

@@ -9,10 +9,10 @@
  * demand in one slot, starting from the slot its backend took last time
  * and skipping slots other sales hold locked; so concurrent sales of a
  * hot SKU lock different rows, each backend soon keeps to a slot of its
- * own, and they commit in parallel.  Only if no free slot can serve the demand does it lock every
- * slot of the SKU, in slot order, and gather the units from several;
- * so a unit that exists anywhere is found, and a sale is never refused
- * while units remain.  Lines are handled by SKU in ascending order, and
+ * own, and they commit in parallel.  Only if no free slot can serve the
+ * demand does it lock every slot of the SKU, in slot order, and gather
+ * the units from several; so a unit that exists anywhere is found, and a
+ * sale is never refused while units remain.  Lines are handled by SKU in ascending order, and
  * every other stock path locks balances in the same order, so concurrent
  * multi-line sales cannot deadlock.
  *
@@ -26,6 +26,8 @@
 #include <math.h>
 
 #include "access/xact.h"
+#include "common/int.h"
+#include "mb/pg_wchar.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -33,10 +35,32 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/resowner.h"
 
 /* The most lines one order may have: a generous key-account order. */
 #define SELL_MAX_LINES 10000
+
+/*
+ * The largest amount of money a sale may carry, in fen: 999,999,999,999.99
+ * yuan, the most a numeric(14,2) (the type of money in views and exports)
+ * holds.  It bounds each unit price, each line total, the order total and
+ * the cash to collect.
+ */
+#define SELL_MAX_FEN INT64CONST(99999999999999)
+
+/* The longest external reference, in characters: an ERP order number. */
+#define SELL_MAX_REF_CHARS 64
+
+/*
+ * How far from the business date a delivery date may lie: a year either
+ * way.  A year back leaves room for orders keyed in late (after an
+ * outage, or when a store's open orders move over from an older system);
+ * what it refuses is a mistyped year.
+ */
+#define SELL_DATE_PAST_DAYS 365
+#define SELL_DATE_FUTURE_DAYS 365
 
 /* One line of the order being sold, as the caller passed it. */
 typedef struct SellLine
@@ -109,8 +133,9 @@ static int16 last_slot = 0;
 /* The plans of the sale path, prepared on first use and kept. */
 static SPIPlanPtr plan_ref_lock = NULL;
 static SPIPlanPtr plan_ref_find = NULL;
+static SPIPlanPtr plan_ref_lines = NULL;
+static SPIPlanPtr plan_today = NULL;
 static SPIPlanPtr plan_store = NULL;
-static SPIPlanPtr plan_skus = NULL;
 static SPIPlanPtr plan_take_one = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
@@ -158,8 +183,8 @@ static void
 stock_prepare_all(void)
 {
 	Oid			t_text[1] = {TEXTOID};
-	Oid			t_store[3] = {INT8OID, FLOAT8OID, FLOAT8OID};
-	Oid			t_int8arr[1] = {INT8ARRAYOID};
+	Oid			t_int8[1] = {INT8OID};
+	Oid			t_store[4] = {INT8OID, FLOAT8OID, FLOAT8OID, INT8ARRAYOID};
 	Oid			t_take[4] = {INT8OID, INT8OID, INT4OID, INT2OID};
 	Oid			t_pair[2] = {INT8OID, INT8OID};
 	Oid			t_slot[4] = {INT8OID, INT8OID, INT2OID, INT4OID};
@@ -179,18 +204,23 @@ stock_prepare_all(void)
 	plan_ref_find = stock_prepare(
 		"SELECT id, store_id FROM showroom.sales_order "
 		"WHERE external_ref = $1", 1, t_text);
+	plan_ref_lines = stock_prepare(
+		"SELECT line_no, sku_id, qty, unit_price_fen "
+		"FROM showroom.sales_line WHERE order_id = $1 ORDER BY line_no",
+		1, t_int8);
+	plan_today = stock_prepare(
+		"SELECT showroom.business_date(pg_catalog.now())", 0, NULL);
 	plan_store = stock_prepare(
-		"SELECT s.home_dc_id, s.active, r.id, h.active "
+		"SELECT s.home_dc_id, s.active, r.id, h.active, "
+		" k.id, k.active, k.list_price_fen "
 		"FROM showroom.store s "
 		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
 		" WHERE d.active AND ST_Covers(d.region, "
 		" ST_SetSRID(ST_MakePoint($2, $3), 4326)) "
 		" ORDER BY d.id LIMIT 1) r ON true "
 		"LEFT JOIN showroom.dc h ON h.id = s.home_dc_id "
-		"WHERE s.id = $1", 3, t_store);
-	plan_skus = stock_prepare(
-		"SELECT id, active, list_price_fen FROM showroom.sku "
-		"WHERE id = ANY ($1)", 1, t_int8arr);
+		"LEFT JOIN showroom.sku k ON k.id = ANY ($4) "
+		"WHERE s.id = $1", 4, t_store);
 	plan_take_one = stock_prepare(
 		"UPDATE showroom.stock_balance b SET allocated = b.allocated + $3 "
 		"WHERE b.dc_id = $1 AND b.sku_id = $2 AND b.slot = "
@@ -317,6 +347,25 @@ stock_exec(SPIPlanPtr plan, Datum *values, const char *nulls, int expect)
 }
 
 /*
+ * sell_check_dims
+ *		Raise SR119 unless the line array arr (called name in the message)
+ *		is a plain list: one dimension, or none when it is empty.
+ *
+ * deconstruct_array reads every element of an array of any shape, so a
+ * two-dimensional array would otherwise pass as its elements in a row.
+ */
+static void
+sell_check_dims(ArrayType *arr, const char *name)
+{
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_LINE_ARRAY),
+				 errmsg("line arrays must have one dimension"),
+				 errdetail("%s has %d dimensions.", name, ARR_NDIM(arr)),
+				 errhint("Pass one element per line, as in '{1,2,3}'.")));
+}
+
+/*
  * sell_read_lines
  *		Check the caller's arrays and turn them into lines.
  *
@@ -339,6 +388,11 @@ sell_read_lines(ArrayType *sku_arr, ArrayType *qty_arr, ArrayType *price_arr,
 				nprice = 0;
 	SellLine   *lines;
 	int			i;
+
+	sell_check_dims(sku_arr, "sku_ids");
+	sell_check_dims(qty_arr, "qtys");
+	if (price_arr != NULL)
+		sell_check_dims(price_arr, "unit_prices_fen");
 
 	deconstruct_array(sku_arr, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &skus, &sku_nulls, &nsku);
@@ -393,6 +447,13 @@ sell_read_lines(ArrayType *sku_arr, ArrayType *qty_arr, ArrayType *price_arr,
 						 errmsg("unit price must not be negative"),
 						 errdetail("Line %d has unit price %lld fen.", i + 1,
 								   (long long) l->price_fen)));
+			if (l->price_fen > SELL_MAX_FEN)
+				ereport(ERROR,
+						(errcode(ERRCODE_SR_AMOUNT_OUT_OF_RANGE),
+						 errmsg("unit price out of range"),
+						 errdetail("Line %d has unit price %lld fen; the most is %lld.",
+								   i + 1, (long long) l->price_fen,
+								   (long long) SELL_MAX_FEN)));
 		}
 	}
 	*n = nsku;
@@ -431,16 +492,77 @@ sell_check_point(bool lon_null, double lon, bool lat_null, double lat)
 }
 
 /*
+ * sell_replay_compare
+ *		Raise SR112 unless the lines of the recorded order order_id are
+ *		the lines lines[0..n-1] of this call.
+ *
+ * A line matches when its SKU and quantity are equal and, where this
+ * call gives a unit price, the price too (a line sold at list price is
+ * not compared on price: the list price may have changed since).
+ */
+static void
+sell_replay_compare(text *ref, int64 order_id, SellLine *lines, int n)
+{
+	Datum		v[1];
+	uint64		r;
+	SPITupleTable *tt;
+
+	v[0] = Int64GetDatum(order_id);
+	stock_exec(plan_ref_lines, v, NULL, SPI_OK_SELECT);
+	tt = SPI_tuptable;
+	if (SPI_processed != (uint64) n)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_DUPLICATE_REFERENCE),
+				 errmsg("external reference already used for a different order"),
+				 errdetail("Reference \"%s\" is sales order %lld with %llu lines; this call has %d.",
+						   text_to_cstring(ref), (long long) order_id,
+						   (unsigned long long) SPI_processed, n),
+				 errhint("Give a new order a new reference; a replay must repeat the order's lines.")));
+
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int64		sku = DatumGetInt64(SPI_getbinval(tt->vals[r],
+													  tt->tupdesc, 2,
+													  &isnull));
+		int32		qty = DatumGetInt32(SPI_getbinval(tt->vals[r],
+													  tt->tupdesc, 3,
+													  &isnull));
+		int64		price = DatumGetInt64(SPI_getbinval(tt->vals[r],
+														tt->tupdesc, 4,
+														&isnull));
+		SellLine   *l = &lines[r];
+
+		if (sku == l->sku_id && qty == l->qty &&
+			(l->price_fen < 0 || price == l->price_fen))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_DUPLICATE_REFERENCE),
+				 errmsg("external reference already used for a different order"),
+				 errdetail("Reference \"%s\" is sales order %lld, whose line %d is %d of SKU %lld at %lld fen; this call has %d of SKU %lld at %s.",
+						   text_to_cstring(ref), (long long) order_id,
+						   l->line_no, qty, (long long) sku,
+						   (long long) price, l->qty,
+						   (long long) l->sku_id,
+						   l->price_fen < 0 ? "list price" :
+						   psprintf("%lld fen", (long long) l->price_fen)),
+				 errhint("Give a new order a new reference; a replay must repeat the order's lines.")));
+	}
+}
+
+/*
  * sell_replay
  *		Look up an earlier order with the same external reference.
  *
  * Takes a transaction-level advisory lock on the reference first, so that
  * two concurrent calls with one reference run one after the other and the
  * second finds the first's order.  ref: the reference; store_id: the
- * caller's store.  Returns the earlier order's id, or 0 if there is none.
+ * caller's store; lines, n: this call's lines, in the caller's order.
+ * Returns the earlier order's id, or 0 if there is none; raises SR112 if
+ * the earlier order is another store's or has other lines.
  */
 static int64
-sell_replay(text *ref, int64 store_id)
+sell_replay(text *ref, int64 store_id, SellLine *lines, int n)
 {
 	Datum		v[1];
 	int64		order_id;
@@ -460,6 +582,7 @@ sell_replay(text *ref, int64 store_id)
 				 errdetail("Reference \"%s\" is sales order %lld of store %lld, not of store %lld.",
 						   text_to_cstring(ref), (long long) order_id,
 						   (long long) prev_store, (long long) store_id)));
+	sell_replay_compare(ref, order_id, lines, n);
 	return order_id;
 }
 
@@ -469,24 +592,32 @@ sell_replay(text *ref, int64 store_id)
  *		covers the customer's point (the lowest id if several), else the
  *		store's home DC, which must be active.
  *
- * store_id: the selling store; lon, lat: the delivery point.  Returns
- * the DC id.  One statement reads the store, the covering DC and the
- * home DC together.
+ * store_id: the selling store; lon, lat: the delivery point; lines, n:
+ * the order's lines.  Returns the DC id.  One statement reads the store,
+ * the covering DC, the home DC and the lines' SKUs together (one row per
+ * SKU found, at least one if the store exists); it stays in SPI_tuptable
+ * for sell_check_skus.
  */
 static int64
-sell_choose_dc(int64 store_id, double lon, double lat)
+sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
+			   int n)
 {
-	Datum		v[3];
+	Datum		v[4];
+	int64	   *ids = palloc(sizeof(int64) * n);
 	bool		isnull;
 	int64		home_dc;
 	int64		dc_id;
 	HeapTuple	tup;
 	TupleDesc	desc;
 	Datum		home_active;
+	int			i;
 
+	for (i = 0; i < n; i++)
+		ids[i] = lines[i].sku_id;
 	v[0] = Int64GetDatum(store_id);
 	v[1] = Float8GetDatum(lon);
 	v[2] = Float8GetDatum(lat);
+	v[3] = stock_int8_array(ids, n);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
 	if (!stock_first_int8(1, &home_dc))
 		ereport(ERROR,
@@ -520,35 +651,33 @@ sell_choose_dc(int64 store_id, double lon, double lat)
  * sell_check_skus
  *		Check that every line's SKU exists and is active, and fill in list
  *		prices where the caller gave none.
+ *
+ * Reads the SKU columns (5 to 7) of the rows sell_choose_dc left in
+ * SPI_tuptable.
  */
 static void
 sell_check_skus(SellLine *lines, int n)
 {
-	int64	   *ids = palloc(sizeof(int64) * n);
-	Datum		v[1];
+	SPITupleTable *tt = SPI_tuptable;
+	uint64		nrows = SPI_processed;
 	uint64		r;
 	int			i;
-
-	for (i = 0; i < n; i++)
-		ids[i] = lines[i].sku_id;
-	v[0] = stock_int8_array(ids, n);
-	stock_exec(plan_skus, v, NULL, SPI_OK_SELECT);
 
 	for (i = 0; i < n; i++)
 	{
 		bool		found = false;
 
-		for (r = 0; r < SPI_processed && !found; r++)
+		for (r = 0; r < nrows && !found; r++)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
+			HeapTuple	tup = tt->vals[r];
+			TupleDesc	desc = tt->tupdesc;
 			bool		isnull;
+			Datum		id = SPI_getbinval(tup, desc, 5, &isnull);
 
-			if (DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)) !=
-				lines[i].sku_id)
+			if (isnull || DatumGetInt64(id) != lines[i].sku_id)
 				continue;
 			found = true;
-			if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
+			if (!DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull)))
 				ereport(ERROR,
 						(errcode(ERRCODE_SR_INACTIVE_SKU),
 						 errmsg("SKU is not active"),
@@ -557,7 +686,7 @@ sell_check_skus(SellLine *lines, int n)
 								   (long long) lines[i].sku_id)));
 			if (lines[i].price_fen < 0)
 				lines[i].price_fen =
-					DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+					DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
 		}
 		if (!found)
 			ereport(ERROR,
@@ -567,6 +696,117 @@ sell_check_skus(SellLine *lines, int n)
 							   lines[i].line_no,
 							   (long long) lines[i].sku_id)));
 	}
+}
+
+/*
+ * sell_check_totals
+ *		Raise SR118 if a line total (quantity times unit price) or the
+ *		order total passes SELL_MAX_FEN.  Called once every line has its
+ *		price.
+ */
+static void
+sell_check_totals(SellLine *lines, int n)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int64		line_fen;
+
+		if (pg_mul_s64_overflow(lines[i].price_fen, lines[i].qty, &line_fen) ||
+			line_fen > SELL_MAX_FEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_AMOUNT_OUT_OF_RANGE),
+					 errmsg("line total out of range"),
+					 errdetail("Line %d: %d units at %lld fen come to more than %lld fen.",
+							   lines[i].line_no, lines[i].qty,
+							   (long long) lines[i].price_fen,
+							   (long long) SELL_MAX_FEN)));
+		total += line_fen;
+		if (total > SELL_MAX_FEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_AMOUNT_OUT_OF_RANGE),
+					 errmsg("order total out of range"),
+					 errdetail("Lines 1 to %d come to more than %lld fen.",
+							   lines[i].line_no, (long long) SELL_MAX_FEN),
+					 errhint("Split the order.")));
+	}
+}
+
+/*
+ * sell_date_str
+ *		A date as YYYY-MM-DD whatever the session's DateStyle (infinite
+ *		dates as date_out writes them).
+ */
+static char *
+sell_date_str(DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	if (DATE_NOT_FINITE(d))
+		return DatumGetCString(DirectFunctionCall1(date_out,
+												   DateADTGetDatum(d)));
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	return psprintf("%04d-%02d-%02d", y, m, day);
+}
+
+/*
+ * sell_check_date
+ *		Raise SR120 unless the delivery date d lies between
+ *		SELL_DATE_PAST_DAYS before and SELL_DATE_FUTURE_DAYS after the
+ *		business date.
+ */
+static void
+sell_check_date(DateADT d)
+{
+	DateADT		today;
+	bool		isnull;
+
+	stock_exec(plan_today, NULL, NULL, SPI_OK_SELECT);
+	today = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1,
+										  &isnull));
+	if (isnull)
+		elog(ERROR, "showroom: no business date");
+
+	/* Infinite dates compare as the most extreme of all. */
+	if (d < today - SELL_DATE_PAST_DAYS || d > today + SELL_DATE_FUTURE_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_DATE_OUT_OF_RANGE),
+				 errmsg("delivery date out of range"),
+				 errdetail("delivery_date = %s; the business date is %s.",
+						   sell_date_str(d), sell_date_str(today)),
+				 errhint("A delivery date may lie from %d days before to %d days after the business date.",
+						 SELL_DATE_PAST_DAYS, SELL_DATE_FUTURE_DAYS)));
+}
+
+/*
+ * sell_check_ref
+ *		Raise SR121 unless the external reference ref is between 1 and
+ *		SELL_MAX_REF_CHARS characters long and not all blanks.
+ */
+static void
+sell_check_ref(text *ref)
+{
+	char	   *s = text_to_cstring(ref);
+	int			chars = pg_mbstrlen(s);
+
+	if (chars > SELL_MAX_REF_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_REFERENCE),
+				 errmsg("external reference too long"),
+				 errdetail("The reference has %d characters, starting \"%.*s...\"; the most is %d.",
+						   chars, pg_mbcliplen(s, strlen(s), 20), s,
+						   SELL_MAX_REF_CHARS)));
+	if (strspn(s, " \t\r\n") == strlen(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_INVALID_REFERENCE),
+				 errmsg("external reference must not be blank"),
+				 errdetail("external_ref = \"%s\".", s),
+				 errhint("Pass NULL for a sale without a reference.")));
 }
 
 /*
@@ -856,6 +1096,14 @@ showroom_sell(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cash on delivery must not be negative"),
 				 errdetail("cod_fen = %lld.", (long long) cod_fen)));
+	if (cod_fen > SELL_MAX_FEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_AMOUNT_OUT_OF_RANGE),
+				 errmsg("cash on delivery out of range"),
+				 errdetail("cod_fen = %lld; the most is %lld.",
+						   (long long) cod_fen, (long long) SELL_MAX_FEN)));
+	if (ref != NULL)
+		sell_check_ref(ref);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "showroom: SPI_connect failed");
@@ -867,15 +1115,19 @@ showroom_sell(PG_FUNCTION_ARGS)
 
 	/* A replay of a recorded order returns it unchanged. */
 	if (ref != NULL)
-		order_id = sell_replay(ref, store_id);
+		order_id = sell_replay(ref, store_id, lines, n);
 	if (order_id != 0)
 	{
 		SPI_finish();
 		PG_RETURN_INT64(order_id);
 	}
 
-	dc_id = sell_choose_dc(store_id, lon, lat);
+	/* A new order: check what a replay need not. */
+	if (!PG_ARGISNULL(11))
+		sell_check_date(PG_GETARG_DATEADT(11));
+	dc_id = sell_choose_dc(store_id, lon, lat, lines, n);
 	sell_check_skus(lines, n);
+	sell_check_totals(lines, n);
 
 	/* Reserve SKU by SKU, in ascending SKU order. */
 	qsort(lines, n, sizeof(SellLine), sell_line_cmp);

@@ -39,10 +39,11 @@ END $$;
 -- The clerk sells through the API: order 1, 3 units.
 SELECT 'sell' AS "case", showroom.sell(1, 113.6, 37.9, '{1}', '{3}');
 
--- Refused: the columns a sale writes once (trigger, SR117), a balance
--- that is negative or oversold (CHECK), changing the ledger and deleting
--- sales records (no grant; the triggers that raise SR113 and SR117 stand
--- behind it for the roles that hold one).
+-- Refused: the columns a sale writes once, a balance's units on hand,
+-- changing the ledger and deleting sales records (no grant: the clerk may
+-- update only the columns the API changes; the triggers that raise SR113
+-- and SR117, and the balance's CHECK, stand behind the grants for the
+-- roles that hold more, as the owner's attempts below show).
 SELECT 'line qty' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET qty = 1$$);
 SELECT 'line price' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET unit_price_fen = -1$$);
 SELECT 'line SKU' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET sku_id = 99$$);
@@ -56,20 +57,28 @@ SELECT 'edit ledger' AS "case", sr_direct.act($$UPDATE showroom.stock_movement S
 SELECT 'delete ledger' AS "case", sr_direct.act($$DELETE FROM showroom.stock_movement$$);
 SELECT 'delete order' AS "case", sr_direct.act($$DELETE FROM showroom.sales_order$$);
 SELECT 'delete allocation' AS "case", sr_direct.act($$DELETE FROM showroom.allocation$$);
--- An unchanged value passes (the trigger fires only on a change).
-SELECT 'same qty' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET qty = qty$$);
+
+-- A clerk may change only the allocated units of a balance: the units on
+-- hand and the defective ones are the DC's.
+SELECT 'raise on hand' AS "case", sr_direct.act($$UPDATE showroom.stock_balance SET on_hand = on_hand + 100$$);
 
 -- XXX: not refused.  The stock API runs as the caller, so a clerk holds
--- UPDATE on stock_balance and allocation and INSERT on stock_movement,
--- and can change a count, release an allocation or invent a movement
+-- UPDATE on allocation and on a balance's allocated units, and INSERT on
+-- stock_movement, and can release an allocation or invent a movement
 -- behind the API's back.  verify_stock() reports each one below; refusing
 -- them needs the API to run as its owner and the clerk's write grants on
 -- these tables to go (see doc/stock.md, "Privileges").
-SELECT 'raise on hand' AS "case", sr_direct.act($$UPDATE showroom.stock_balance SET on_hand = on_hand + 100$$);
 SELECT 'release quietly' AS "case", sr_direct.act($$UPDATE showroom.allocation SET open_qty = 0$$);
 SELECT 'invent movement' AS "case", sr_direct.act($$INSERT INTO showroom.stock_movement (dc_id, sku_id, kind, qty, d_on_hand) VALUES (1, 1, 'receipt', 5, 5)$$);
 
 \c - postgres
+-- Behind the grants: the owner, who holds every right, is refused by the
+-- trigger (SR117) and the CHECK; an unchanged value passes (the trigger
+-- fires only on a change).
+SELECT 'owner: line qty' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET qty = 1$$);
+SELECT 'owner: allocation slot' AS "case", sr_direct.act($$UPDATE showroom.allocation SET slot = 5$$);
+SELECT 'owner: negative balance' AS "case", sr_direct.act($$UPDATE showroom.stock_balance SET on_hand = -1, allocated = 0$$);
+SELECT 'owner: same qty' AS "case", sr_direct.act($$UPDATE showroom.sales_line SET qty = qty$$);
 SELECT 'verify' AS "case", * FROM showroom.verify_stock();
 SELECT 'line' AS "case", order_id, line_no, sku_id, qty, unit_price_fen FROM showroom.sales_line;
 SELECT 'order' AS "case", id, channel, cod_fen FROM showroom.sales_order;

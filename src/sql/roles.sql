@@ -489,11 +489,14 @@ CREATE POLICY by_order ON showroom.sales_line FOR ALL
 -- changes (the quantities of a balance, the open units of an allocation,
 -- the waiting units of a backorder, the shipping time of a delivery).  A
 -- clerk's sale allocates stock of any DC that covers the customer, so
--- clerks work on every DC's balances; DC staff on their own DC's.
+-- clerks work on every DC's balances, but only on what is allocated: the
+-- units on hand and the defective ones are the DC's; DC staff work on
+-- their own DC's balances.
 -- Finance reads the ledger.  The ledger is append-only (its trigger
 -- refuses UPDATE and DELETE).
+GRANT SELECT, UPDATE (allocated) ON showroom.stock_balance TO showroom_clerk;
 GRANT SELECT, INSERT, UPDATE (on_hand, allocated, defective) ON showroom.stock_balance
-  TO showroom_clerk, showroom_dc;
+  TO showroom_dc;
 GRANT SELECT, INSERT, UPDATE (open_qty) ON showroom.allocation TO showroom_clerk, showroom_dc;
 GRANT SELECT, INSERT, UPDATE (waiting_qty) ON showroom.backorder TO showroom_clerk, showroom_dc;
 GRANT SELECT, INSERT ON showroom.stock_movement TO showroom_clerk, showroom_dc;

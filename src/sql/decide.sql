@@ -37,14 +37,15 @@ BEGIN
       USING ERRCODE = 'null_value_not_allowed',
             DETAIL = format('dc_id = %s, from_date = %s, to_date = %s.',
                             coalesce(dc_id::text, 'NULL'),
-                            coalesce(to_char(from_date, 'YYYY-MM-DD'), 'NULL'),
-                            coalesce(to_char(to_date, 'YYYY-MM-DD'), 'NULL'));
+                            coalesce(pg_catalog.to_char(from_date::timestamp, 'YYYY-MM-DD'), 'NULL'),
+                            coalesce(pg_catalog.to_char(to_date::timestamp, 'YYYY-MM-DD'), 'NULL'));
   END IF;
   IF from_date > to_date THEN
     RAISE EXCEPTION 'invalid period'
       USING ERRCODE = 'SR801',
-            DETAIL = format('from_date %s lies after to_date %s.', to_char(from_date, 'YYYY-MM-DD'),
-                            to_char(to_date, 'YYYY-MM-DD')),
+            DETAIL = format('from_date %s lies after to_date %s.',
+                            pg_catalog.to_char(from_date::timestamp, 'YYYY-MM-DD'),
+                            pg_catalog.to_char(to_date::timestamp, 'YYYY-MM-DD')),
             HINT = 'Both ends are included: pass the first day, then the last.';
   END IF;
   SELECT d.location INTO loc FROM showroom.dc d WHERE d.id = check_period.dc_id;
@@ -176,7 +177,8 @@ BEGIN
     RAISE EXCEPTION 'no deliveries in the period'
       USING ERRCODE = 'SR802',
             DETAIL = format('DC %s delivered nothing from %s to %s.', dc_id,
-                            to_char(from_date, 'YYYY-MM-DD'), to_char(to_date, 'YYYY-MM-DD')),
+                            pg_catalog.to_char(from_date::timestamp, 'YYYY-MM-DD'),
+                            pg_catalog.to_char(to_date::timestamp, 'YYYY-MM-DD')),
             HINT = 'Deliveries are the ledger''s delivery rows (showroom.deliver()); pick a period with some.';
   END IF;
 
@@ -296,7 +298,8 @@ BEGIN
     RAISE EXCEPTION 'no deliveries in the period'
       USING ERRCODE = 'SR802',
             DETAIL = format('DC %s delivered nothing from %s to %s.', dc_id,
-                            to_char(from_date, 'YYYY-MM-DD'), to_char(to_date, 'YYYY-MM-DD')),
+                            pg_catalog.to_char(from_date::timestamp, 'YYYY-MM-DD'),
+                            pg_catalog.to_char(to_date::timestamp, 'YYYY-MM-DD')),
             HINT = 'Deliveries are the ledger''s delivery rows (showroom.deliver()); pick a period with some.';
   END IF;
   one := showroom.weighted_median(lons, lats, ws);

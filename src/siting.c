@@ -108,15 +108,16 @@ read_points(FunctionCallInfo fcinfo, const char *fn, MedianProblem *problem)
 			ereport(ERROR,
 					(errcode(ERRCODE_SR_INVALID_LOCATION),
 					 errmsg("%s point out of range", fn),
-					 errdetail("Point %d is lon = %g, lat = %g; lon must lie in [-180, 180] and lat in [-90, 90].",
+					 errdetail("Point %d is lon = %g, lat = %g; lon must lie in "
+							   "[-180, 180] and lat in [-90, 90].",
 							   i + 1, lon[i], lat[i]),
 					 errhint("Pass longitude first, then latitude.")));
 		if (!(weight[i] >= 0.0) || isinf(weight[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("%s weight out of range", fn),
-					 errdetail("Weight %d is %g; a weight is finite and at least 0.",
-							   i + 1, weight[i])));
+					 errdetail("Weight %d is %g; a weight is finite and at "
+							   "least 0.", i + 1, weight[i])));
 		total += weight[i];
 	}
 	if (!(total > 0.0) || isinf(total))
@@ -200,7 +201,8 @@ weighted_median_pair(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("weighted_median_pair argument starts must not be null")));
+				 errmsg("weighted_median_pair argument starts must not be "
+						"null")));
 	starts = PG_GETARG_INT32(3);
 	if (starts < 1 || starts > MAX_STARTS)
 		ereport(ERROR,

@@ -405,8 +405,7 @@ SELECT t.id AS trail_id, t.order_id, t.who, t.db_role, t.outlet_id, t.at,
             THEN NOT EXISTS (SELECT 1 FROM showroom.service_trail r
                               WHERE r.order_id = t.order_id AND r.seq > t.seq
                                 AND r.to_state = 'dispatched')
-                 AND NOT EXISTS (SELECT 1 FROM showroom.service_order f
-                                  WHERE f.previous_id = t.order_id) END AS fixed_first_time,
+                 AND rep.previous_id IS NULL END AS fixed_first_time,
        CASE WHEN t.to_state = 'done'
             THEN (SELECT avg(v.score) FROM showroom.return_visit v
                    WHERE v.order_id = t.order_id AND v.visited_at >= t.at
@@ -420,7 +419,11 @@ SELECT t.id AS trail_id, t.order_id, t.who, t.db_role, t.outlet_id, t.at,
        t.at > o.created_at + make_interval(hours => k.due_hours) AS late
   FROM t
   JOIN showroom.service_order o ON o.id = t.order_id
-  JOIN showroom.service_kind k ON k.code = o.kind;
+  JOIN showroom.service_kind k ON k.code = o.kind
+  -- Orders some later order repeats, as one hashed set: service_order has
+  -- no index on previous_id to probe once per row.
+  LEFT JOIN (SELECT DISTINCT f.previous_id FROM showroom.service_order f
+              WHERE f.previous_id IS NOT NULL) rep ON rep.previous_id = t.order_id;
 
 COMMENT ON VIEW showroom.person_steps IS
   'every move of the service trail with its person, the time the order spent in the state it left, and for finishing moves the outcome of the job';

@@ -361,9 +361,10 @@ alternate(const Plane *pl, double *cx, double *cy, int *side, int *scratch)
  * start_pair
  *		Fill in the first sites of start number s: 0 is the 1-median and
  *		the point pulling hardest away from it; 1 is the point farthest
- *		from the mean and the point farthest from that; later starts take
- *		the point at rank s-1 in index order among those of positive weight
- *		and the point farthest from it.
+ *		from the mean and the point farthest from that; a later start s
+ *		takes the point of positive weight at rank (s - 2) * n / 8 in index
+ *		order (so that eight starts spread over the points) and the point
+ *		farthest from it.
  */
 static void
 start_pair(const Plane *pl, int s, double mx, double my, double *cx,

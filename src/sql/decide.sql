@@ -916,27 +916,78 @@ COMMENT ON FUNCTION showroom.set_alert_rule_active(bigint, boolean) IS
 -- to and including this one (later events at the same instant and events
 -- after it do not count), events in the baseline before the window, and
 -- whether that breaches the rule.  The trigger and the replay both judge
--- by this function, so that they agree.
+-- by this function, so that they agree.  It counts what the view
+-- alert_events shows, but reads the tables directly, one query per kind
+-- of subject, so that an outlet's count probes complaint's index on
+-- (outlet_id, opened_at) and a district's tests each point against that
+-- district alone.
 CREATE FUNCTION showroom.alert_check(r showroom.alert_rule, subject_id bigint,
                                      kind text, id bigint, at timestamptz,
                                      OUT window_count integer,
                                      OUT baseline_count integer,
                                      OUT breach boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-  SELECT x.w, x.b,
-         x.w >= r.min_count AND x.w * r.baseline_days > r.multiplier * x.b * r.window_days
-    FROM (SELECT (count(*) FILTER (WHERE e.at > alert_check.at - make_interval(days => r.window_days)))::integer AS w,
-                 (count(*) FILTER (WHERE e.at <= alert_check.at - make_interval(days => r.window_days)))::integer AS b
-            FROM showroom.alert_events e
-           WHERE e.kind = ANY (r.events)
-             AND CASE r.subject WHEN 'outlet' THEN e.outlet_id
-                                WHEN 'sku' THEN e.sku_id
-                                ELSE e.district_id END = alert_check.subject_id
-             AND e.at > alert_check.at - make_interval(days => r.window_days + r.baseline_days)
-             AND (e.at, e.kind, e.id) <= (alert_check.at, alert_check.kind, alert_check.id)) x;
-END;
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+  subj bigint := alert_check.subject_id;
+  ev_kind text := alert_check.kind;
+  ev_id bigint := alert_check.id;
+  t timestamptz := alert_check.at;
+  lo timestamptz := alert_check.at - make_interval(days => r.window_days + r.baseline_days);
+  mid timestamptz := alert_check.at - make_interval(days => r.window_days);
+  want_c boolean := 'complaint' = ANY (r.events);
+  want_d boolean := 'defect' = ANY (r.events);
+  g geometry;
+BEGIN
+  IF r.subject = 'outlet' THEN
+    SELECT count(*) FILTER (WHERE e.at > mid), count(*) FILTER (WHERE e.at <= mid)
+      INTO window_count, baseline_count
+      FROM (SELECT 'complaint'::text AS kind, c.id, c.opened_at AS at
+              FROM showroom.complaint c
+             WHERE want_c AND c.outlet_id = subj AND c.opened_at > lo AND c.opened_at <= t
+            UNION ALL
+            SELECT 'defect', f.id, f.found_at
+              FROM showroom.defect f
+             WHERE want_d AND f.outlet_id = subj AND f.found_at > lo AND f.found_at <= t) e
+     WHERE (e.at, e.kind, e.id) <= (t, ev_kind, ev_id);
+  ELSIF r.subject = 'sku' THEN
+    SELECT count(*) FILTER (WHERE e.at > mid), count(*) FILTER (WHERE e.at <= mid)
+      INTO window_count, baseline_count
+      FROM (SELECT 'complaint'::text AS kind, c.id, c.opened_at AS at
+              FROM showroom.complaint c
+              JOIN showroom.service_order so ON so.id = c.order_id
+             WHERE want_c AND so.sku_id = subj AND c.opened_at > lo AND c.opened_at <= t
+            UNION ALL
+            SELECT 'defect', f.id, f.found_at
+              FROM showroom.defect f
+             WHERE want_d AND f.sku_id = subj AND f.found_at > lo AND f.found_at <= t) e
+     WHERE (e.at, e.kind, e.id) <= (t, ev_kind, ev_id);
+  ELSE
+    -- An event belongs to the lowest-id district that covers its point.
+    SELECT d.geom INTO g FROM showroom.district d WHERE d.id = subj;
+    SELECT count(*) FILTER (WHERE e.at > mid), count(*) FILTER (WHERE e.at <= mid)
+      INTO window_count, baseline_count
+      FROM (SELECT 'complaint'::text AS kind, c.id, c.opened_at AS at, so.point AS pt
+              FROM showroom.complaint c
+              JOIN showroom.service_order so ON so.id = c.order_id
+             WHERE want_c AND c.opened_at > lo AND c.opened_at <= t
+            UNION ALL
+            SELECT 'defect', f.id, f.found_at, o.delivery_point
+              FROM showroom.defect f
+              JOIN showroom.sales_order o ON o.id = f.sales_order_id
+             WHERE want_d AND f.found_at > lo AND f.found_at <= t) e
+     WHERE (e.at, e.kind, e.id) <= (t, ev_kind, ev_id)
+       AND ST_Covers(g, e.pt)
+       AND NOT EXISTS (SELECT 1 FROM showroom.district d
+                        WHERE d.id < subj AND ST_Covers(d.geom, e.pt));
+  END IF;
+  -- Numeric on both sides, so that no look-alike mixed operator applies.
+  breach := window_count >= r.min_count
+            AND (window_count * r.baseline_days)::numeric
+                > r.multiplier * baseline_count::numeric * r.window_days::numeric;
+END
+$$;
 
 COMMENT ON FUNCTION showroom.alert_check(showroom.alert_rule, bigint, text, bigint, timestamptz) IS
   'figures of an alert rule for a subject at an event: window count, baseline count, breach';

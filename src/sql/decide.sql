@@ -65,6 +65,11 @@ COMMENT ON FUNCTION showroom.check_period(bigint, date, date) IS
 -- units really handed over, at the order's delivery point.  Its load is
 -- what those rows delivered; sized is false when a SKU of it lacks a volume
 -- or a weight (the planner cannot load it).
+--
+-- XXX: the ledger has no index on at (the sale path keeps its indexes
+-- few on purpose), so every call reads the whole ledger.  That is fine
+-- for a month's analysis on a year of history; on many years an index on
+-- (kind, at) of the stock room, or a summary table, would be needed.
 CREATE FUNCTION showroom.site_visits(dc_id bigint, from_date date, to_date date)
 RETURNS TABLE (visit_date date, sales_order_id bigint, point geometry,
                volume_l numeric, weight_kg numeric, window_from time,
@@ -1009,6 +1014,11 @@ COMMENT ON FUNCTION showroom.alert_check(showroom.alert_rule, bigint, text, bigi
 --
 -- SECURITY DEFINER: it counts every event of the subject and writes the
 -- alert whoever records the complaint or defect.
+--
+-- XXX: a complaint and a defect recorded in one transaction share one
+-- time; the replay orders them complaint first, the trigger sees them in
+-- the order they were inserted.  Only a rule counting both kinds, for a
+-- subject both touch, at that instant, can then differ between the two.
 CREATE FUNCTION showroom.alert_on_event()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER

@@ -23,7 +23,9 @@ OBJS = \
 	src/relay.o \
 	src/flow.o \
 	src/routing.o \
-	src/runs.o
+	src/runs.o \
+	src/median.o \
+	src/siting.o
 
 # The install script is generated from these, in this order.  Each file is
 # one room of the house (doc/development.md); later rooms may refer to
@@ -43,6 +45,7 @@ SQL_SOURCES = \
 	src/sql/offers.sql \
 	src/sql/cash.sql \
 	src/sql/reports.sql \
+	src/sql/decide.sql \
 	src/sql/roles.sql \
 	src/sql/finish.sql
 

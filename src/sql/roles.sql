@@ -1103,6 +1103,33 @@ GRANT EXECUTE ON FUNCTION showroom.decide_appeal(bigint, boolean, text),
   showroom.check_collector(text),
   showroom.collect_cod(bigint, bigint, numeric, text, text, timestamp with time zone)
   TO showroom_finance;
+-- decide: dispatchers run the site analysis, the person figures and the
+-- replay of alert rules (these read across every outlet and DC, so they
+-- are SECURITY DEFINER and need no grant on what they read); they read
+-- the rules and districts, and read, acknowledge and close alerts.  The
+-- administrator has all of it from step 3, reporting the views.  Alerts
+-- are written only by the trigger alert_on_event() (SECURITY DEFINER).
+GRANT EXECUTE ON FUNCTION
+  showroom.score_sites(bigint, date, date, geometry[], double precision[]),
+  showroom.best_sites(bigint, date, date, integer),
+  showroom.weighted_median(double precision[], double precision[], double precision[]),
+  showroom.weighted_median_pair(double precision[], double precision[], double precision[], integer),
+  showroom.person_work(timestamp with time zone, timestamp with time zone),
+  showroom.technician_work(timestamp with time zone, timestamp with time zone),
+  showroom.replay_alert_rules(timestamp with time zone, timestamp with time zone, bigint),
+  showroom.acknowledge_alert(bigint, text), showroom.close_alert(bigint, text),
+  showroom.alert_row(bigint), showroom.acting_person()
+  TO showroom_dispatcher;
+GRANT SELECT ON showroom.alert_rule, showroom.district TO showroom_dispatcher;
+CREATE POLICY staff_read ON showroom.alert_rule FOR SELECT TO showroom_dispatcher
+  USING (true);
+CREATE POLICY staff_read ON showroom.district FOR SELECT TO showroom_dispatcher
+  USING (true);
+GRANT SELECT, UPDATE (state, acknowledged_at, acknowledged_by, ack_note, closed_at,
+                      closed_by, close_note)
+  ON showroom.alert TO showroom_dispatcher;
+CREATE POLICY dispatcher_all ON showroom.alert FOR ALL TO showroom_dispatcher
+  USING (true) WITH CHECK (true);
 
 -- roles: each login reads its own mappings (my_*_ids() need that); the
 -- administrator keeps them (step 3).

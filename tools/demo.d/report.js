@@ -1,0 +1,1 @@
+require('fs').writeFileSync(process.argv[3], '<html></html>')

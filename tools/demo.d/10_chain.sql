@@ -42,19 +42,19 @@ SELECT 'S-' || x.code, x.name || ' showroom', ST_PointOnSurface(x.geom), d.id
   FROM demo.district x, showroom.dc d WHERE d.code = 'YQ-DC' ORDER BY x.code;
 -- An outlet per district; its daily capacity grows with the scale.
 SELECT count(showroom.add_outlet('O-' || x.code, x.name || ' service', ST_X(c), ST_Y(c),
-                                 10, greatest(8, (30 * :scale)::int)))
+                                 10, greatest(8, (10 * :scale)::int)))
   FROM (SELECT *, ST_PointOnSurface(geom) AS c FROM demo.district ORDER BY code) x \gset
 -- Three outlets with hand-drawn areas that overlap the districts: a city
 -- express crew within 8 km of the DC (delivery only, ranked first, and
 -- the one whose customers will complain), a crew across the Pingding-Yu
 -- county border, and a crew on a rough pentagon east of Chengqu.
 SELECT showroom.add_outlet('O-EXPRESS', 'city express', ST_X(location), ST_Y(location),
-                           20, greatest(8, (40 * :scale)::int))
+                           20, greatest(8, (12 * :scale)::int))
   FROM showroom.dc WHERE code = 'YQ-DC' \gset
 SELECT showroom.add_outlet('O-BORDER', 'Pingding-Yu border crew', 113.50, 38.02,
-                           5, greatest(4, (12 * :scale)::int)) \gset
+                           12, greatest(4, (4 * :scale)::int)) \gset
 SELECT showroom.add_outlet('O-MINES', 'mining area crew', 113.62, 37.88,
-                           5, greatest(4, (12 * :scale)::int)) \gset
+                           12, greatest(4, (4 * :scale)::int)) \gset
 -- XXX: the areas are drawn by the superuser, not by demo_admin:
 -- add_service_area() and add_dc_area() insert into service_area_piece
 -- through a trigger that runs as the caller, and showroom_admin has no
@@ -99,7 +99,7 @@ VALUES ('AC-10', 'split air conditioner 1P', 'air_conditioner', true, 249900, 15
 -- The DC's trucks.
 SELECT count(showroom.add_vehicle(d.id, 'JIN-C-' || lpad(i::text, 4, '0'),
                                   12000, 2500, '07:00', '20:00', i % 2 = 0))
-  FROM showroom.dc d, generate_series(1, greatest(4, (12 * :scale)::int)) i
+  FROM showroom.dc d, generate_series(1, greatest(4, (4 * :scale)::int)) i
  WHERE d.code = 'YQ-DC' \gset
 -- Fees, by distance band from the DC (deliveries) or the outlet's base.
 SELECT count(showroom.add_fee_rule(k.kind, c.code, '2025-01-01', NULL, k.tariff::showroom.tariff))
@@ -123,9 +123,8 @@ RESET ROLE;
 -- by DC staff.
 SET ROLE demo_dc;
 SELECT sum(showroom.receive_stock(d.id, s.id,
-                                  greatest(20, (CASE WHEN s.category = 'air_conditioner' THEN 60
-                                                     WHEN s.category = 'part' THEN 40
-                                                     ELSE 40 END * :scale)::int),
+                                  greatest(20, (CASE WHEN s.category = 'air_conditioner' THEN 15
+                                                     ELSE 10 END * :scale)::int),
                                   'opening stock'))
   FROM showroom.dc d, showroom.sku s WHERE d.code = 'YQ-DC' \gset
 SELECT count(showroom.place_sample(st.id, s.id, 'SN-' || st.code || '-' || s.code))

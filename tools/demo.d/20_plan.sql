@@ -22,7 +22,7 @@ SELECT x.code AS district, row_number() OVER (PARTITION BY x.code ORDER BY p.pat
        p.geom AS point
   FROM demo.district x
   JOIN demo.district_share s USING (code),
-       LATERAL ST_Dump(ST_GeneratePoints(x.geom, greatest(50, (4000 * s.share * :scale)::int),
+       LATERAL ST_Dump(ST_GeneratePoints(x.geom, greatest(50, (1000 * s.share * :scale)::int),
                                          :seed)) p;
 INSERT INTO demo.home
 SELECT 'outside', row_number() OVER (ORDER BY p.path), p.geom
@@ -32,23 +32,23 @@ SELECT 'outside', row_number() OVER (ORDER BY p.path), p.geom
 CREATE INDEX ON demo.home (district, k);
 
 -- Demand per category and day: the source's seasons.  Air conditioners
--- run at about 2 a day off-season and about 40 from mid-April to July
+-- run at about 0.5 a day off-season and about 10 from mid-April to July
 -- (a smooth plateau); televisions peak in September-October and in the
 -- weeks before the Spring Festival (17 February 2026, 6 February 2027).
 CREATE TABLE demo.rate AS
 SELECT d::date AS day, c.code AS category,
        :scale * CASE c.code
          WHEN 'air_conditioner' THEN
-           2 + 38 / (1 + exp(-(extract(doy FROM d) - 105) / 6.0))
+           0.5 + 9.5 / (1 + exp(-(extract(doy FROM d) - 105) / 6.0))
                   / (1 + exp((extract(doy FROM d) - 210) / 6.0))
          WHEN 'television' THEN
-           3 + 7 * exp(-(((extract(doy FROM d) - 265) / 22.0) ^ 2))
-             + 9 * exp(-(((d::date - DATE '2026-02-10') / 10.0) ^ 2))
-             + 9 * exp(-(((d::date - DATE '2027-01-30') / 10.0) ^ 2))
-         WHEN 'refrigerator' THEN 4 + 3 * exp(-(((extract(doy FROM d) - 200) / 40.0) ^ 2))
-         WHEN 'washing_machine' THEN 3.5
-         WHEN 'small_appliance' THEN 3
-         ELSE 0.3 END AS rate
+           0.75 + 1.75 * exp(-(((extract(doy FROM d) - 265) / 22.0) ^ 2))
+             + 2.25 * exp(-(((d::date - DATE '2026-02-10') / 10.0) ^ 2))
+             + 2.25 * exp(-(((d::date - DATE '2027-01-30') / 10.0) ^ 2))
+         WHEN 'refrigerator' THEN 1 + 0.75 * exp(-(((extract(doy FROM d) - 200) / 40.0) ^ 2))
+         WHEN 'washing_machine' THEN 0.9
+         WHEN 'small_appliance' THEN 0.75
+         ELSE 0.1 END AS rate
   FROM generate_series(:'start'::date, :'start'::date + (:days - 1), interval '1 day') d,
        showroom.category c
  ORDER BY 1, 2;
@@ -82,7 +82,7 @@ SELECT day, 'retail',
        random() < 0.3, category
   FROM (SELECT day, category, random() AS u FROM draw ORDER BY day, category, i) x;
 -- Key accounts: every Wednesday a builder, a hotel or a school buys in
--- bulk: 10 to 40 air conditioners in season, else televisions and
+-- bulk: 5 to 20 air conditioners in season, else televisions and
 -- refrigerators; delivered two days later, all or nothing.
 INSERT INTO demo.plan_order (day, channel, district, cod, category)
 SELECT d::date, 'key_account',
@@ -118,10 +118,10 @@ SELECT n, (SELECT s.id FROM showroom.sku s WHERE s.category = 'small_appliance'
   JOIN showroom.category c ON c.code = o.category AND c.large
  WHERE o.channel = 'retail' AND random() < 0.25 ORDER BY n;
 INSERT INTO demo.plan_line (n, sku_id, qty)
-SELECT o.n, s.id, 10 + floor(random() * 31)::int
+SELECT o.n, s.id, greatest(2, ((5 + floor(random() * 16)) * least(:scale, 4))::int)
   FROM demo.plan_order o
   JOIN demo.rate r ON r.day = o.day AND r.category = 'air_conditioner'
-  JOIN showroom.sku s ON s.code = CASE WHEN r.rate > 10 * :scale THEN 'AC-15'
+  JOIN showroom.sku s ON s.code = CASE WHEN r.rate > 2.5 * :scale THEN 'AC-15'
                                        WHEN o.n % 2 = 0 THEN 'TV-55' ELSE 'RF-300' END
  WHERE o.channel = 'key_account' ORDER BY o.n;
 -- The plan as arrays, ready for sell(); lines of an order merged by SKU.

@@ -18,3 +18,8 @@ SELECT to_char(period, 'YYYY-MM') AS month, count(*) AS statements,
        count(*) FILTER (WHERE state = 'closed') AS closed,
        showroom.fen_to_yuan(sum(total_fen)::bigint) AS closed_total_yuan
   FROM showroom.statement GROUP BY period ORDER BY period;
+SELECT s.kind, coalesce(u.reason, 'not tried') AS why_unassigned, count(*) AS service_orders
+  FROM showroom.service_order s
+  LEFT JOIN showroom.unassigned_orders u ON u.service_order_id = s.id
+ WHERE s.state = 'requested'
+ GROUP BY 1, 2 ORDER BY 1, 2;

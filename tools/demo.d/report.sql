@@ -7,7 +7,7 @@
 \pset tuples_only on
 \pset format unaligned
 WITH box AS (SELECT ST_Extent(geom) AS b FROM demo.district),
-busy AS (SELECT run_date FROM showroom.delivery_run
+busy AS (SELECT run_date FROM showroom.run_stop
           GROUP BY run_date ORDER BY count(*) DESC, run_date LIMIT 1)
 SELECT json_build_object(
   'clock', :'clock_mode',

@@ -42,7 +42,7 @@ SELECT 'S-' || x.code, x.name || ' showroom', ST_PointOnSurface(x.geom), d.id
   FROM demo.district x, showroom.dc d WHERE d.code = 'YQ-DC' ORDER BY x.code;
 -- An outlet per district; its daily capacity grows with the scale.
 SELECT count(showroom.add_outlet('O-' || x.code, x.name || ' service', ST_X(c), ST_Y(c),
-                                 10, greatest(8, (10 * :scale)::int)))
+                                 10, greatest(8, (25 * :scale)::int)))
   FROM (SELECT *, ST_PointOnSurface(geom) AS c FROM demo.district ORDER BY code) x \gset
 -- Three outlets with hand-drawn areas that overlap the districts: a city
 -- express crew within 8 km of the DC (delivery only, ranked first, and
@@ -79,7 +79,7 @@ SELECT count(showroom.set_capability(o.id, k.kind, c.code,
   FROM showroom.outlet o,
        (VALUES ('delivery'), ('installation'), ('repair')) k(kind),
        showroom.category c
- WHERE c.code <> 'part' AND (c.large OR k.kind = 'delivery')
+ WHERE (c.large OR k.kind = 'delivery')
    AND (o.code <> 'O-EXPRESS' OR k.kind = 'delivery') \gset
 -- What the chain sells: the four large categories, small appliances and
 -- a spare part sold over the counter.
@@ -107,7 +107,7 @@ SELECT count(showroom.add_fee_rule(k.kind, c.code, '2025-01-01', NULL, k.tariff:
                ('installation', '0-10km: 80.00; 10km+: 80.00 + 2.00/km'),
                ('repair', '0-10km: 60.00; 10km+: 60.00 + 2.00/km')) k(kind, tariff),
        showroom.category c
- WHERE c.code <> 'part' AND (c.large OR k.kind = 'delivery') \gset
+ WHERE c.large OR k.kind = 'delivery' \gset
 -- Problem codes of this chain, under the standard lists.
 SELECT showroom.add_problem_code('delivery.problem', 'lift_out_of_order', 'lift out of order, carried by stairs') \gset
 SELECT showroom.add_problem_code('feedback', 'wrong_time', 'came outside the agreed window') \gset

@@ -81,6 +81,10 @@ SELECT day, 'retail',
                    WHERE u >= c.lo ORDER BY c.lo DESC LIMIT 1) END,
        random() < 0.3, category
   FROM (SELECT day, category, random() AS u FROM draw ORDER BY day, category, i) x;
+-- The first customer of each month lives outside the city too, so that
+-- even a short demo has one.
+UPDATE demo.plan_order SET district = 'outside'
+ WHERE n IN (SELECT min(n) FROM demo.plan_order GROUP BY date_trunc('month', day));
 -- Key accounts: every Wednesday a builder, a hotel or a school buys in
 -- bulk: 5 to 20 air conditioners in season, else televisions and
 -- refrigerators; delivered two days later, all or nothing.

@@ -53,18 +53,31 @@ function map() {
   parts.push('</svg>');
   const legend = outlets.map((c) => `<span><i style="background:${colour(c)}"></i>${esc(c)}</span>`).join(' ') +
     ' <span><i style="background:#000"></i>no outlet</span>';
-  return parts.join('\n') + `<p class="legend">${legend}<br>▲ DC &nbsp; □ store &nbsp; dashed: outlet areas &nbsp; dots: a sample of ${(r.points || []).length} delivered orders by the outlet that delivered &nbsp; dark lines: the ${(r.runs || []).length} delivery runs of ${esc(r.run_day)}</p>`;
+  return parts.join('\n') + `<p class="legend">${legend}<br>▲ DC &nbsp; □ store &nbsp; dashed: outlet areas &nbsp; dots: a sample of ${(r.points || []).length} delivered orders by the outlet that delivered &nbsp; dark lines: the delivery runs of ${esc(r.run_day)}, the busiest day (${(r.runs || []).length})</p>`;
 }
 
-// The chart: units delivered per day by category, one line each.
+// The chart: units delivered per day by category, one line each, as a
+// trailing 7-day average so that the seasons show through the bulk orders.
 function chart() {
   const rows = r.daily || [];
   if (rows.length === 0) return '<p>No deliveries.</p>';
-  const days = [...new Set(rows.map((x) => x.day))].sort();
+  const first = Date.parse(rows[0].day);
+  const last = Date.parse(rows[rows.length - 1].day);
+  const days = [];
+  for (let t = first; t <= last; t += 864e5) days.push(new Date(t).toISOString().slice(0, 10));
   const cats = [...new Set(rows.map((x) => x.category))].sort();
-  const first = Date.parse(days[0]);
-  const span = Math.max(1, (Date.parse(days[days.length - 1]) - first) / 864e5);
-  const max = Math.max(...rows.map((x) => x.units));
+  const span = Math.max(1, (last - first) / 864e5);
+  const avg = new Map();
+  for (const c of cats) {
+    const byDay = new Map(rows.filter((x) => x.category === c).map((x) => [x.day, Number(x.units)]));
+    const series = days.map((d, i) => {
+      let sum = 0;
+      for (let k = Math.max(0, i - 6); k <= i; k++) sum += byDay.get(days[k]) || 0;
+      return sum / Math.min(7, i + 1);
+    });
+    avg.set(c, series);
+  }
+  const max = Math.max(1, ...[...avg.values()].flat());
   const W = 900, H = 300, L = 40, B = 24;
   const X = (d) => L + (Date.parse(d) - first) / 864e5 / span * (W - L - 10);
   const Y = (v) => H - B - v / max * (H - B - 10);
@@ -72,14 +85,14 @@ function chart() {
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     `<line x1="${L}" y1="${H - B}" x2="${W - 5}" y2="${H - B}" stroke="#000"/>`,
     `<line x1="${L}" y1="5" x2="${L}" y2="${H - B}" stroke="#000"/>`,
-    `<text x="${L - 4}" y="14" font-size="11" text-anchor="end">${max}</text>`,
+    `<text x="${L - 4}" y="14" font-size="11" text-anchor="end">${max.toFixed(1)}</text>`,
     `<text x="${L - 4}" y="${H - B}" font-size="11" text-anchor="end">0</text>`];
   for (const d of days.filter((x) => x.endsWith('-01'))) {
     out.push(`<text x="${X(d)}" y="${H - 8}" font-size="11">${d.slice(0, 7)}</text>`);
   }
   cats.forEach((c, i) => {
-    const byDay = new Map(rows.filter((x) => x.category === c).map((x) => [x.day, x.units]));
-    const pts = days.map((d) => `${X(d).toFixed(1)},${Y(byDay.get(d) || 0).toFixed(1)}`).join(' ');
+    const series = avg.get(c);
+    const pts = days.map((d, k) => `${X(d).toFixed(1)},${Y(series[k]).toFixed(1)}`).join(' ');
     out.push(`<polyline class="series" points="${pts}" fill="none" stroke="${palette[i]}" stroke-width="1.5"><title>${esc(c)}</title></polyline>`);
   });
   out.push('</svg>');
@@ -118,7 +131,7 @@ th { background: #eee; } td:first-child { text-align: left; }
 <span>clock: ${esc(r.clock)}</span></p>
 <h2>The map</h2>
 ${map()}
-<h2>Deliveries per day by category</h2>
+<h2>Units delivered per day by category (7-day average)</h2>
 ${chart()}
 <h2>Outlet performance</h2>
 ${table('outlets', r.outlets, [['code', 'outlet'], ['name', 'name'], ['jobs', 'jobs done'], ['deliveries', 'deliveries'], ['installations', 'installations'], ['satisfaction', 'satisfaction (1-5)'], ['complaints', 'complaints'], ['defects', 'defects it caused'], ['paid', 'fees (yuan)'], ['suspended', 'suspended'], ['since', 'since']])}

@@ -13,7 +13,7 @@ tools/install-deps nodejs libfaketime chromium
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE SHOWROOM_DEMO_INSTALLED=1 \
-	tools/demo --scale 0.2 --days 40 --seed 11 --out "$work/out" >"$work/log" 2>&1 || {
+	tools/demo --scale 0.2 --days 20 --seed 11 --out "$work/out" >"$work/log" 2>&1 || {
 	cat "$work/log"; echo "demo_screenshot.sh: tools/demo failed" >&2; exit 1; }
 
 # browser ARGS...: headless Chromium with a fresh profile, no network of

@@ -27,7 +27,7 @@ env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE SHOWROOM_DEMO_INSTALLED=1 \
 }
 cat "$work/log"
 sock=$(sed -n 's/^  connect:  psql -h \([^ ]*\) .*/\1/p' "$work/log")
-stop=$(sed -n 's/^  stop:     //p' "$work/log")
+stop="$(sed -n 's/^  stop:     //p' "$work/log"); $(sed -n 's/^ *after stopping it: //p' "$work/log")"
 [ -n "$sock" ] && [ -n "$stop" ] || { echo "demo.sh: --keep printed no connection" >&2; exit 1; }
 
 fail=0
@@ -80,7 +80,7 @@ env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE SHOWROOM_DEMO_INSTALLED=1 \
 	tools/demo --scale 0.2 --days 40 --seed 7 --keep --out "$work/out2" >"$work/log2" 2>&1 || {
 	cat "$work/log2"; echo "demo.sh: second run failed" >&2; exit 1; }
 sock=$(sed -n 's/^  connect:  psql -h \([^ ]*\) .*/\1/p' "$work/log2")
-stop=$(sed -n 's/^  stop:     //p' "$work/log2")
+stop="$(sed -n 's/^  stop:     //p' "$work/log2"); $(sed -n 's/^ *after stopping it: //p' "$work/log2")"
 n2=$(psql -X -At -h "$sock" -U postgres -d showroom_demo -c "SELECT count(*) || '/' || sum(cod_fen) FROM showroom.sales_order")
 plan2=$(psql -X -At -h "$sock" -U postgres -d showroom_demo -c "SELECT md5(string_agg(n || ':' || lon || ':' || lat || ':' || skus::text, ',' ORDER BY n)) FROM demo.plan")
 if [ "$n1" = "$n2" ] && [ "$plan1" = "$plan2" ]; then echo "ok: same seed, same year ($n1)"; else echo "FAILED: same seed gave $n1 then $n2"; fail=1; fi

@@ -74,6 +74,18 @@ done
 if grep -qiE '(src|href)="(https?:)?//' "$html"; then echo "FAILED: report loads from the network"; fail=1; else echo "ok: report needs no network"; fi
 [ "$(grep -o 'class="district"' "$html" | wc -l)" -eq 5 ] && echo "ok: five districts drawn" || { echo "FAILED: five districts"; fail=1; }
 
+# The proof must be able to fail: a unit that appears without a ledger
+# row makes it exit non-zero.
+psql -X -q -h "$sock" -U postgres -d showroom_demo \
+	-c "UPDATE showroom.stock_balance SET on_hand = on_hand + 1 WHERE (dc_id, sku_id, slot) = (SELECT dc_id, sku_id, slot FROM showroom.stock_balance ORDER BY 1, 2, 3 LIMIT 1)"
+if psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -U postgres -d showroom_demo -f tools/demo.d/90_verify.sql >"$work/verify" 2>&1; then
+	echo "FAILED: the proof passed a ledger with a unit too many"; fail=1
+elif grep -q '^proof: FAILED$' "$work/verify"; then
+	echo "ok: the proof fails on a unit without a ledger row"
+else
+	cat "$work/verify"; echo "FAILED: the proof failed for another reason"; fail=1
+fi
+
 eval "$stop" >/dev/null 2>&1 || true
 stop=""
 env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE SHOWROOM_DEMO_INSTALLED=1 \

@@ -30,5 +30,6 @@ SELECT (:stock_problems + :sample_problems + :parts_problems + :broken_chains + 
 SELECT * FROM showroom.verify_stock() LIMIT 20;
 SELECT * FROM showroom.broken_trails() LIMIT 20;
 \echo 'proof: FAILED'
-\quit 3
+-- An error ends psql (ON_ERROR_STOP) with a non-zero status.
+DO $$ BEGIN RAISE EXCEPTION 'proof failed: see the rows above'; END $$;
 \endif

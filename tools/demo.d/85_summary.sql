@@ -23,3 +23,15 @@ SELECT s.kind, coalesce(u.reason, 'not tried') AS why_unassigned, count(*) AS se
   LEFT JOIN showroom.unassigned_orders u ON u.service_order_id = s.id
  WHERE s.state = 'requested'
  GROUP BY 1, 2 ORDER BY 1, 2;
+-- The season of air conditioners: units delivered on the busiest day
+-- against an average day of the off-season months (November to February).
+SELECT max(units) AS ac_peak_day_units,
+       round(avg(units) FILTER (WHERE extract(month FROM day) IN (11, 12, 1, 2)), 2) AS ac_off_season_day_units,
+       round(max(units) / nullif(avg(units) FILTER (WHERE extract(month FROM day) IN (11, 12, 1, 2)), 0), 1) AS ratio
+  FROM (SELECT d::date AS day, coalesce(sum(l.delivered_qty), 0) AS units
+          FROM generate_series((SELECT min(delivery_date) FROM showroom.sales_order),
+                               (SELECT max(delivery_date) FROM showroom.sales_order), interval '1 day') d
+          LEFT JOIN showroom.sales_order o ON o.delivery_date = d::date
+          LEFT JOIN showroom.sales_line l ON l.order_id = o.id
+                AND l.sku_id IN (SELECT id FROM showroom.sku WHERE category = 'air_conditioner')
+         GROUP BY 1) x;

@@ -101,7 +101,7 @@ SELECT count(*) FROM (
 INSERT INTO showroom.service_order (kind, category, point, service_date, customer_name)
 SELECT 'installation', 'air_conditioner',
        ST_SetSRID(ST_MakePoint(113.2 + (i % 37) * 0.015, 37.6 + (i % 23) * 0.02), 4326),
-       DATE '2026-12-10' + i % 10, 'crash customer ' || i
+       current_date + 1 + i % 10, 'crash customer ' || i
   FROM generate_series(1, 600) i;
 SELECT showroom.add_fee_rule('installation', 'air_conditioner', '2026-01-01', NULL,
                              '0-10km: 80.00; 10km+: 80.00 + 2.00/km');

@@ -36,9 +36,10 @@
 #   - no outlet holds more bookings on a day than showroom.capacity_on();
 #   - every completed November order has exactly one service-fee line.
 #
-# Bounded: each round lasts at most about 10 s (pgbench -T 30 is only a
-# backstop: the kill always comes first, and the wait for pgbench to stop
-# is bounded too).  Five rounds take about 40 s.
+# Bounded: a round takes about 8 s, and every wait in it has a limit
+# (pgbench -T 30 is only a backstop, since the kill comes first; pgbench
+# and the killed processes get 20 s each to go away, the restart 60 s).
+# Five rounds take about 40 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

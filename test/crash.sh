@@ -8,7 +8,7 @@
 # Runs on a cluster of its own, started with tools/pg-sandbox --durable
 # (fsync and synchronous commit on), whatever server tools/test gave.
 # The setup seeds one chain: a DC and a store, 20 SKUs of 150 units, four
-# outlets of 3 installations a day covering the region, 600 requested
+# outlets of 12 installations a day covering the region, 600 requested
 # installation orders over ten days, and fee rules.  Then each round:
 #
 #   1. pgbench (8 clients) drives a mix of sales (showroom.sell), single
@@ -94,7 +94,7 @@ SELECT showroom.set_stock_slots(1, 1, 4);
 
 SELECT count(*) FROM (
   SELECT showroom.add_outlet('CR-O' || i, 'crash outlet ' || i,
-                             113.3 + i * 0.1, 37.8, i, 3) AS id
+                             113.3 + i * 0.1, 37.8, i, 12) AS id
     FROM generate_series(1, 4) i) o,
   LATERAL (SELECT showroom.set_capability(o.id, 'installation', 'air_conditioner', 3),
                   showroom.add_service_area(o.id, 'crash area',

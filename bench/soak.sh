@@ -104,14 +104,21 @@ EXCEPTION WHEN OTHERS THEN
   RETURN NULL;
 END
 $$;
+-- move(): the earliest job in a state chosen at random, through the index
+-- on (state, service_date), so that the pick does not slow down as the
+-- backlog grows.
 CREATE FUNCTION soak.move() RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   o showroom.service_order;
+  st text;
 BEGIN
-  SELECT * INTO o FROM showroom.service_order so
-   WHERE so.state IN ('dispatched', 'accepted', 'on_the_way')
-   ORDER BY so.service_date, so.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+  FOREACH st IN ARRAY (ARRAY['dispatched', 'accepted', 'on_the_way'])[1 + (random() * 2)::integer:] LOOP
+    SELECT * INTO o FROM showroom.service_order so
+     WHERE so.state = st
+     ORDER BY so.service_date, so.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    EXIT WHEN o.id IS NOT NULL;
+  END LOOP;
   IF o.id IS NULL THEN
     RETURN 'none';
   END IF;

@@ -146,6 +146,10 @@ BEGIN
             DETAIL = format('condition = %s.', coalesce(quote_literal(condition), 'NULL')),
             HINT = 'Use new, good, worn or damaged.';
   END IF;
+  IF serial = '' THEN
+    RAISE EXCEPTION 'serial number must not be empty'
+      USING ERRCODE = '22023', HINT = 'Leave it NULL when the sample has none.';
+  END IF;
   IF EXISTS (SELECT 1 FROM showroom.sample x
               WHERE x.sku_id = place_sample.sku_id AND x.serial = place_sample.serial) THEN
     RAISE EXCEPTION 'serial number already recorded'

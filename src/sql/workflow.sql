@@ -1017,7 +1017,7 @@ BEGIN
     RAISE EXCEPTION 'units must be positive'
       USING ERRCODE = 'SR107', DETAIL = format('units = %s.', units);
   END IF;
-  SELECT sl.id, sl.sku_id, so.id AS so_id, so.customer_name, so.customer_phone,
+  SELECT sl.id, sl.qty, sl.sku_id, so.id AS so_id, so.customer_name, so.customer_phone,
          so.address, so.delivery_point, s.category
     INTO l
     FROM showroom.sales_line sl
@@ -1028,6 +1028,11 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown sales line %', sales_line_id
       USING ERRCODE = 'SR104', DETAIL = format('There is no sales line with id %s.', sales_line_id);
+  END IF;
+  -- One order per unit: never more units than the line sold.
+  IF units > l.qty THEN
+    RAISE EXCEPTION 'more units than the sales line holds'
+      USING ERRCODE = 'SR107', DETAIL = format('units = %s, line %s has %s.', units, l.id, l.qty);
   END IF;
 
   o.kind := 'delivery';

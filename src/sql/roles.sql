@@ -631,6 +631,12 @@ CREATE POLICY staff_read ON showroom.service_area_piece FOR SELECT TO showroom_d
   USING (true);
 CREATE POLICY outlet_own ON showroom.service_area_piece FOR SELECT TO showroom_outlet
   USING (outlet_id = ANY ((SELECT showroom.my_outlet_ids())::bigint[]));
+-- An administrator draws areas; the trigger that cuts an area into its
+-- pieces runs as the caller, so the administrator writes the pieces too
+-- (they are rebuilt from the areas, so pg_dump does not keep them).
+GRANT INSERT, DELETE ON showroom.service_area_piece TO showroom_admin;
+CREATE POLICY admin_write ON showroom.service_area_piece FOR ALL TO showroom_admin
+  USING (true) WITH CHECK (true);
 GRANT UPDATE (suspended_reason, suspended_at) ON showroom.outlet TO showroom_dispatcher;
 CREATE POLICY dispatcher_all ON showroom.outlet FOR UPDATE TO showroom_dispatcher
   USING (true) WITH CHECK (true);
@@ -766,7 +772,7 @@ GRANT SELECT, INSERT, UPDATE ON showroom.complaint TO showroom_dispatcher;
 GRANT SELECT, INSERT ON showroom.complaint_rule_hit, showroom.return_visit,
   showroom.return_visit_answer TO showroom_dispatcher;
 GRANT SELECT ON showroom.complaint TO showroom_finance;
-GRANT INSERT, DELETE ON showroom.outlet_satisfaction TO showroom_dispatcher;
+GRANT INSERT, UPDATE, DELETE ON showroom.outlet_satisfaction TO showroom_dispatcher;
 GRANT USAGE ON SEQUENCE showroom.complaint_id_seq, showroom.complaint_rule_hit_id_seq,
   showroom.return_visit_id_seq TO showroom_dispatcher;
 CREATE POLICY dispatcher_all ON showroom.complaint FOR ALL TO showroom_dispatcher

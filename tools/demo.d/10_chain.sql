@@ -55,11 +55,8 @@ SELECT showroom.add_outlet('O-BORDER', 'Pingding-Yu border crew', 113.50, 38.02,
                            12, greatest(4, (4 * :scale)::int)) \gset
 SELECT showroom.add_outlet('O-MINES', 'mining area crew', 113.62, 37.88,
                            12, greatest(4, (4 * :scale)::int)) \gset
--- XXX: the areas are drawn by the superuser, not by demo_admin:
--- add_service_area() and add_dc_area() insert into service_area_piece
--- through a trigger that runs as the caller, and showroom_admin has no
--- INSERT on that table (src/sql/roles.sql).  Reported to the roles room.
-RESET ROLE;
+-- The areas: the DC's delivery region, the districts, and the crews'
+-- hand-drawn areas.
 SELECT showroom.add_dc_area(d.id, 'Yangquan city', ST_Multi(ST_Union(x.geom)))
   FROM showroom.dc d, demo.district x WHERE d.code = 'YQ-DC' GROUP BY d.id \gset
 SELECT count(showroom.add_service_area(o.id, x.name, x.geom))
@@ -73,7 +70,6 @@ SELECT showroom.add_service_area(id, 'hand-drawn: both sides of the county borde
 SELECT showroom.add_service_area(id, 'hand-drawn: east of Chengqu',
          'SRID=4326;POLYGON((113.57 37.83, 113.68 37.84, 113.70 37.92, 113.62 37.95, 113.56 37.90, 113.57 37.83))'::geometry)
   FROM showroom.outlet WHERE code = 'O-MINES' \gset
-SET ROLE demo_admin;
 SELECT count(showroom.set_capability(o.id, k.kind, c.code,
                                      CASE WHEN o.code = 'O-EXPRESS' THEN 2 ELSE 3 END))
   FROM showroom.outlet o,

@@ -11,14 +11,12 @@
 \endif
 SELECT :'clock_mode' = 'simulated' AS simulated \gset
 SELECT demo.set_clock((:'day'::date + 1)::text, '08:00') \gset
--- XXX: settle() as the superuser, as in day.sql (finance cannot read
--- showroom.defect).
+SET ROLE demo_finance;
 \if :simulated
 SELECT count(*) AS settled
   FROM generate_series(date_trunc('month', :'day'::date - 1), date_trunc('month', :'day'::date - 1),
                        interval '1 month') m,
        LATERAL showroom.settle(m::date) \gset
-SET ROLE demo_finance;
 SELECT count(*) AS closed
   FROM (SELECT DISTINCT period FROM showroom.statement
          WHERE state = 'open' AND period + interval '1 month' <= :'day'::date + 1

@@ -13,11 +13,8 @@ SELECT demo.set_clock(:'day', '08:00') \gset
 SELECT extract(day FROM :'day'::date) = 2 AND :'day'::date > DATE '2026-01-15' AS month_end,
        extract(isodow FROM :'day'::date) = 1 AS monday \gset
 \if :month_end
--- XXX: settle() runs as the superuser: it reads showroom.defect for the
--- second-delivery penalties and showroom_finance has no SELECT on it
--- (src/sql/roles.sql); reported to the roles room.  Closing is finance's.
-SELECT count(*) AS settled FROM showroom.settle((:'day'::date - 2)) \gset
 SET ROLE demo_finance;
+SELECT count(*) AS settled FROM showroom.settle((:'day'::date - 2)) \gset
 SELECT count(*) AS closed FROM showroom.close_period((:'day'::date - 2)) \gset
 RESET ROLE;
 \endif
@@ -69,11 +66,8 @@ RESET ROLE;
 -- visits are closed.  Then today's deliveries become service orders and
 -- the whole day is dispatched in one batch; orders left from earlier
 -- days are tried once more one by one.
--- XXX: the visits and complaints run as the superuser: record_return_visit()
--- upserts showroom.outlet_satisfaction (INSERT ... ON CONFLICT DO UPDATE)
--- and showroom_dispatcher has INSERT and DELETE there but no UPDATE
--- (src/sql/roles.sql); reported to the roles room.
 SELECT demo.set_clock(:'day', '09:00') \gset
+SET ROLE demo_dispatcher;
 SELECT count(showroom.record_return_visit(s.id, v.score, v.answers)) AS visits,
        count(showroom.file_complaint(s.id, 'feedback.late', 'customer waited all afternoon'))
          FILTER (WHERE v.complain) AS complaints
@@ -86,15 +80,11 @@ SELECT count(showroom.record_return_visit(s.id, v.score, v.answers)) AS visits,
                        CASE WHEN x.bad THEN ARRAY['visit.late'] ELSE ARRAY['visit.on_time', 'visit.tidy'] END AS answers,
                        (x.bad AND x.r < 12) OR (NOT x.bad AND hh.h % 1000 = 0) AS complain) v
  WHERE s.state = 'done' \gset
-SET ROLE demo_dispatcher;
 SELECT count(showroom.move_order(id, 'closed')) AS closed_visits
   FROM (SELECT id FROM showroom.service_order WHERE state = 'return_visit' ORDER BY id) r \gset
--- XXX: the dispatcher cannot read sales orders (showroom_dispatcher has
--- no SELECT on showroom.sales_order in src/sql/roles.sql), yet only it
--- may call request_service(), which checks the sales order it is given
--- and so fails for the dispatcher.  Until the roles room fixes that, the
--- demo's superuser hands today's orders over in demo.handoff, as an ERP
--- would, and records the delivery requests itself.
+-- The dispatcher sees of a sale only its id and channel: the ERP (the
+-- demo's superuser) hands today's orders over in demo.handoff, and the
+-- dispatcher records the delivery requests from it.
 RESET ROLE;
 TRUNCATE demo.handoff;
 INSERT INTO demo.handoff (order_id, lon, lat, delivery_date, customer_name, category)
@@ -105,12 +95,12 @@ SELECT o.id, ST_X(o.delivery_point), ST_Y(o.delivery_point), o.delivery_date, o.
  WHERE o.delivery_date = :'day'::date AND o.state = 'allocated'
    AND NOT EXISTS (SELECT 1 FROM showroom.service_order s WHERE s.sales_order_id = o.id)
  ORDER BY o.id;
+SET ROLE demo_dispatcher;
 SELECT count(showroom.request_service('delivery', h.lon, h.lat, h.delivery_date,
                                       customer_name => h.customer_name,
                                       category => h.category,
                                       sales_order_id => h.order_id)) AS requested
   FROM demo.handoff h \gset
-SET ROLE demo_dispatcher;
 SELECT assigned, unassigned FROM showroom.dispatch_date(:'day'::date) \gset
 SELECT count(showroom.dispatch(id)) AS late_dispatch
   FROM (SELECT id FROM showroom.service_order

@@ -24,6 +24,7 @@
 #define ERRCODE_SR_UNKNOWN_SETTING			SR_ERRCODE('0', '0', '1')
 #define ERRCODE_SR_INVALID_SETTING			SR_ERRCODE('0', '0', '2')
 #define ERRCODE_SR_NOT_ALLOWED				SR_ERRCODE('0', '0', '3')
+#define ERRCODE_SR_OUT_OF_RANGE				SR_ERRCODE('0', '0', '4')
 
 /* SR1xx: stock and samples */
 #define ERRCODE_SR_INSUFFICIENT_STOCK		SR_ERRCODE('1', '0', '1')

@@ -356,6 +356,8 @@ BEGIN
             DETAIL = format('priority = %s, daily_capacity = %s; capacity must be 0 or more.',
                             coalesce(priority::text, 'NULL'), coalesce(daily_capacity::text, 'NULL'));
   END IF;
+  PERFORM showroom.check_range('priority', priority, -1000000, 1000000);
+  PERFORM showroom.check_range('daily_capacity', daily_capacity, 0, 100000);
   IF EXISTS (SELECT 1 FROM showroom.outlet o WHERE o.code = add_outlet.code) THEN
     RAISE EXCEPTION 'outlet code % already exists', code
       USING ERRCODE = 'SR112', DETAIL = format('Code "%s" is taken.', code);
@@ -427,6 +429,8 @@ BEGIN
     RAISE EXCEPTION 'capacity must not be negative'
       USING ERRCODE = '22003', DETAIL = format('jobs = %s.', jobs);
   END IF;
+  PERFORM showroom.check_range('jobs', jobs, 0, 100000);
+  PERFORM showroom.check_day('day', day);
   IF day IS NULL AND kind IS NULL THEN
     IF jobs IS NULL THEN
       RAISE EXCEPTION 'daily capacity must not be null' USING ERRCODE = '22004';

@@ -234,6 +234,9 @@ BEGIN
     RAISE EXCEPTION 'price must not be negative'
       USING ERRCODE = 'numeric_value_out_of_range', DETAIL = format('price_fen = %s.', price_fen);
   END IF;
+  PERFORM showroom.check_range('price_fen', price_fen, 0, 99999999999999);
+  PERFORM showroom.check_day('valid_from', valid_from);
+  PERFORM showroom.check_day('valid_to', valid_to);
   IF valid_to < valid_from OR valid_from = '-infinity' OR valid_to = 'infinity' THEN
     RAISE EXCEPTION 'invalid validity'
       USING ERRCODE = '22023',
@@ -430,6 +433,11 @@ BEGIN
     RAISE EXCEPTION 'quantity must be positive'
       USING ERRCODE = 'SR107', DETAIL = format('qty = %s.', coalesce(qty::text, 'NULL'));
   END IF;
+  IF qty > 1000000 THEN
+    RAISE EXCEPTION 'quantity too large'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('qty = %s; one move is at most 1,000,000 units.', qty);
+  END IF;
   IF dc_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM showroom.dc d WHERE d.id = dc_id) THEN
     RAISE EXCEPTION 'unknown DC %', dc_id
       USING ERRCODE = 'SR105', DETAIL = format('There is no DC with id %s.', dc_id);
@@ -442,7 +450,7 @@ END
 $$;
 
 COMMENT ON FUNCTION showroom.check_parts_args(bigint, bigint, bigint, integer) IS
-  'internal: refuse an unknown part, DC or outlet and a quantity that is not positive';
+  'internal: refuse an unknown part, DC or outlet and a quantity that is not positive or above 1,000,000';
 
 -- receive_parts: parts arriving at a DC.  Returns the DC's new balance.
 CREATE FUNCTION showroom.receive_parts(part_id bigint, dc_id bigint, qty integer,
@@ -530,6 +538,11 @@ BEGIN
   IF delta IS NULL OR delta = 0 THEN
     RAISE EXCEPTION 'adjustment must not be zero'
       USING ERRCODE = 'SR107', DETAIL = format('delta = %s.', coalesce(delta::text, 'NULL'));
+  END IF;
+  IF delta NOT BETWEEN -1000000 AND 1000000 THEN
+    RAISE EXCEPTION 'adjustment too large'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('delta = %s; one adjustment is at most 1,000,000 units either way.', delta);
   END IF;
   PERFORM showroom.check_parts_args(part_id, dc_id, outlet_id, abs(delta));
   RETURN showroom.move_parts(part_id, dc_id, outlet_id, 'adjustment', delta, NULL, note);

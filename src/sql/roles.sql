@@ -428,7 +428,8 @@ CREATE POLICY staff_read ON showroom.setting FOR SELECT
   TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance
   USING (true);
 GRANT EXECUTE ON FUNCTION showroom.library_version(), showroom.setting_value(text),
-  showroom.business_date(timestamptz), showroom.check_lonlat(double precision, double precision)
+  showroom.business_date(timestamptz), showroom.check_lonlat(double precision, double precision),
+  showroom.check_range(text, numeric, numeric, numeric), showroom.check_day(text, date)
   TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance;
 
 -- stock: the catalogue and the DCs are read by every working role.

@@ -221,6 +221,7 @@ BEGIN
       USING ERRCODE = '22023',
             DETAIL = format('price_fen = %s.', coalesce(price_fen::text, 'NULL'));
   END IF;
+  PERFORM showroom.check_range('price_fen', price_fen, 0, 99999999999999);
   IF coalesce(btrim(disclosure), '') = '' THEN
     RAISE EXCEPTION 'an open-box sale needs a disclosure'
       USING ERRCODE = '22004',

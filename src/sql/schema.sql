@@ -211,3 +211,43 @@ $$;
 
 COMMENT ON FUNCTION showroom.check_lonlat(double precision, double precision) IS
   'raise SR108 unless (lon, lat) is a valid WGS 84 longitude and latitude';
+
+-- check_range: refuse a number outside [lo, hi], naming the argument, so
+-- that a huge count or amount is an error of ours rather than an overflow
+-- somewhere later.  NULL passes: each caller says itself whether NULL is
+-- allowed.
+CREATE FUNCTION showroom.check_range(what text, value numeric, lo numeric, hi numeric)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF value IS NOT NULL AND (value < lo OR value > hi OR value = 'NaN') THEN
+    RAISE EXCEPTION '% out of range', what
+      USING ERRCODE = 'SR004',
+            DETAIL = format('%s = %s; it must lie in [%s, %s].', what, value, lo, hi);
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.check_range(text, numeric, numeric, numeric) IS
+  'raise SR004 unless the named value is NULL or lies in [lo, hi]';
+
+-- check_day: refuse a business day outside the years 2000 to 2999 (an
+-- infinite or mistyped date), naming the argument.  NULL passes.
+CREATE FUNCTION showroom.check_day(what text, day date)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF day IS NOT NULL AND (day < DATE '2000-01-01' OR day > DATE '2999-12-31') THEN
+    RAISE EXCEPTION '% out of range', what
+      USING ERRCODE = 'SR004',
+            DETAIL = format('%s = %s; a business day lies in the years 2000 to 2999.', what, day);
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.check_day(text, date) IS
+  'raise SR004 unless the named day is NULL or lies in the years 2000 to 2999';

@@ -429,7 +429,8 @@ CREATE POLICY staff_read ON showroom.setting FOR SELECT
   USING (true);
 GRANT EXECUTE ON FUNCTION showroom.library_version(), showroom.setting_value(text),
   showroom.business_date(timestamptz), showroom.check_lonlat(double precision, double precision),
-  showroom.check_range(text, numeric, numeric, numeric), showroom.check_day(text, date)
+  showroom.check_range(text, numeric, numeric, numeric), showroom.check_day(text, date),
+  showroom.check_time(text, timestamptz)
   TO showroom_clerk, showroom_dc, showroom_dispatcher, showroom_outlet, showroom_finance;
 
 -- stock: the catalogue and the DCs are read by every working role.

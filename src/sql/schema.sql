@@ -251,3 +251,22 @@ $$;
 
 COMMENT ON FUNCTION showroom.check_day(text, date) IS
   'raise SR004 unless the named day is NULL or lies in the years 2000 to 2999';
+
+-- check_time: the same for a moment: refuse one outside the years 2000
+-- to 2999 (UTC), naming the argument.  NULL passes.
+CREATE FUNCTION showroom.check_time(what text, at timestamptz)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF at IS NOT NULL AND (at < TIMESTAMPTZ '2000-01-01 00:00Z' OR at >= TIMESTAMPTZ '3000-01-01 00:00Z') THEN
+    RAISE EXCEPTION '% out of range', what
+      USING ERRCODE = 'SR004',
+            DETAIL = format('%s = %s; a business event lies in the years 2000 to 2999.', what, at);
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.check_time(text, timestamptz) IS
+  'raise SR004 unless the named moment is NULL or lies in the years 2000 to 2999';

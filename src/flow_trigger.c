@@ -17,10 +17,11 @@
  * the server's own membership cache (is_member_of_role, which is flushed
  * whenever pg_auth_members or pg_authid change).
  *
- * The plans are prepared under a search path of pg_catalog alone, and the
- * plan cache re-plans them under that same path, so that no schema the
- * caller puts on its search_path can lend them an operator or a function.
- * Every query runs as the current role, like the PL/pgSQL did: the
+ * Both functions are declared with SET search_path = pg_catalog, pg_temp,
+ * so the plans are made, and every later call finds, that one path: no
+ * schema of the caller's can lend them an operator or a function, and the
+ * plan cache, which re-plans a statement whenever the search path differs
+ * from the one it was planned under, keeps them.  Every query runs as the current role, like the PL/pgSQL did: the
  * caller's privileges and row-level security apply to service_transition
  * and service_trail.
  *
@@ -35,7 +36,6 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -107,19 +107,14 @@ static SPIPlanPtr log_plan = NULL;
 
 /*
  * prepare_kept
- *		Prepare a statement under the search path pg_catalog alone and keep
- *		the plan for the life of the backend.  The caller is connected to
- *		SPI.
+ *		Prepare a statement and keep the plan for the life of the backend.
+ *		The caller is connected to SPI and runs under the pinned search path.
  */
 static SPIPlanPtr
 prepare_kept(const char *sql, int nargs, Oid *types)
 {
-	OverrideSearchPath path = {NIL, true, false, 0};
-	SPIPlanPtr	plan;
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
 
-	PushOverrideSearchPath(&path);
-	plan = SPI_prepare(sql, nargs, types);
-	PopOverrideSearchPath();
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 			 sql, SPI_result_code_string(SPI_result));

@@ -515,10 +515,17 @@ COMMENT ON FUNCTION showroom.service_order_check_move() IS
 -- it.  The UPDATE holds the order's row lock until commit, so no other move
 -- of the order can slip between reading the last row and writing this one.
 -- In C (src/flow_trigger.c), with its query prepared once per session.
+-- The query's plan is kept for the session, and it is first made when the
+-- trail may still be empty (a new database, a restore): the planner would
+-- then pick a sequential scan of service_trail to find the order's last
+-- row and keep it while the trail grows within a batch, one scan of the
+-- whole trail per move.  enable_seqscan = off makes it take the index on
+-- (order_id, seq) whatever the statistics say.
 CREATE FUNCTION showroom.service_order_log_move()
 RETURNS trigger
 LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'showroom_service_order_log_move';
 
 COMMENT ON FUNCTION showroom.service_order_log_move() IS

@@ -22,6 +22,7 @@ OBJS = \
 	src/dispatch.o \
 	src/relay.o \
 	src/flow.o \
+	src/flow_trigger.o \
 	src/routing.o \
 	src/runs.o \
 	src/median.o \

@@ -11,6 +11,23 @@ SELECT showroom.request_service('installation', 113.58, 37.86, '2026-12-05',
 SELECT showroom.request_service('installation', 113.59, 37.87, '2026-12-05',
                                 category => 'air_conditioner') AS b \gset
 
+-- The triggers' queries are planned in the caller's session, on its first
+-- move, but under the triggers' own search path: an operator planted ahead
+-- of pg_catalog, which would make every transition match, is not used.
+-- (This must stay the session's first move.)
+CREATE SCHEMA wf_evil;
+CREATE FUNCTION wf_evil.always(a text, b text) RETURNS boolean
+LANGUAGE sql IMMUTABLE RETURN true;
+CREATE OPERATOR wf_evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = wf_evil.always);
+SET search_path = wf_evil, pg_catalog, public;
+SELECT 'planted operator works' AS "case", 'a'::text = 'b'::text AS equal;
+SELECT 'planted operator' AS "case",
+       pg_temp.try(format('UPDATE showroom.service_order SET state = %L WHERE id = %s', 'closed', :a));
+RESET search_path;
+SELECT 'a unchanged' AS "case", state, (SELECT count(*) FROM showroom.service_trail WHERE order_id = :a) AS rows
+  FROM showroom.service_order WHERE id = :a;
+DROP SCHEMA wf_evil CASCADE;
+
 -- Dispatch's way: a plain UPDATE setting the outlet and the state leaves
 -- exactly one trail row; an UPDATE that does not change the state, none.
 UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched' WHERE id = :a;
@@ -111,6 +128,26 @@ RESET ROLE;
 SET ROLE wf_mover;
 SELECT 'member' AS "case", to_state, db_role FROM showroom.move_order(:b, 'done', 'installation.result.installed');
 RESET ROLE;
+
+-- Memberships granted and revoked in the session are seen by the next
+-- move (the trigger keeps no stale copy): wf_other, given wf_crew, may
+-- make the crew's move; once it is taken back, it may not.
+SELECT showroom.request_service('installation', 113.58, 37.86, '2026-12-05',
+                                category => 'air_conditioner') AS c \gset
+UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched' WHERE id = :c;
+SELECT (showroom.move_order(:c, 'accepted')).seq AS c_accepted;
+GRANT wf_crew TO wf_other;
+SET ROLE wf_other;
+SELECT 'granted' AS "case", to_state, db_role FROM showroom.move_order(:c, 'done', 'installation.result.installed');
+RESET ROLE;
+REVOKE wf_crew FROM wf_other;
+UPDATE showroom.service_order SET state = 'return_visit' WHERE id = :c;
+SELECT showroom.set_transition('return_visit', 'closed', 'crew close', '{wf_crew}') IS NOT NULL AS crew_close;
+SET ROLE wf_other;
+SELECT 'revoked' AS "case", pg_temp.try(format('SELECT showroom.move_order(%s, %L)', :c, 'closed'));
+RESET ROLE;
+SELECT 'c stays' AS "case", state FROM showroom.service_order WHERE id = :c;
+SELECT showroom.reset_transition('return_visit', 'closed') IS NOT NULL AS reset;
 SELECT 'trail of b' AS "case", seq, from_state, to_state, db_role FROM showroom.service_trail
  WHERE order_id = :b ORDER BY seq;
 SELECT 'b verifies' AS "case", ok, rows_checked FROM showroom.verify_trail(:b);
@@ -130,3 +167,20 @@ SELECT 'admin rows left' AS "case", count(*) FROM showroom.service_transition WH
 
 SELECT showroom.unmap_login('wf_mover') + showroom.unmap_login('wf_other') AS unmapped;
 DROP ROLE wf_mover, wf_other, wf_nobody, wf_crew;
+
+-- One statement moving many orders leaves one chained row per order.
+SELECT array_agg(showroom.request_service('installation', 113.58, 37.86, '2026-12-05',
+                                          category => 'air_conditioner')) AS many
+  FROM generate_series(1, 5) \gset
+UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched'
+ WHERE id = ANY (:'many'::bigint[]);
+SELECT set_config('showroom.move_result', 'cancel.customer', false) IS NOT NULL AS result_set;
+UPDATE showroom.service_order SET state = 'cancelled'
+ WHERE id = ANY (:'many'::bigint[]);
+SELECT set_config('showroom.move_result', '', false) IS NOT NULL AS result_reset;
+SELECT 'many' AS "case", count(*) AS orders, bool_and(v.ok) AS all_verify,
+       sum(v.rows_checked) AS rows_checked,
+       (SELECT count(*) FROM showroom.service_trail t
+         WHERE t.order_id = ANY (:'many'::bigint[])) AS trail_rows
+  FROM unnest(:'many'::bigint[]) o (id),
+       LATERAL showroom.verify_trail(o.id) v;

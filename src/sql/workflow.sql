@@ -493,112 +493,40 @@ COMMENT ON FUNCTION showroom.may_act_as(name[]) IS
   'true when the current role is a superuser or a member of one of the named group roles';
 
 -- service_order_check_move: before a state change of a service order,
--- refuse it unless the transition table allows it to the current role and
+-- refuse it unless the transition table in force (as transitions_in_force()
+-- reads it) allows it to the current role (as may_act_as() judges it) and
 -- what it requires is there; then stamp the order.  The result code and
 -- note come from move_order() through the transaction-local settings
 -- showroom.move_result and showroom.move_note (empty when the move was a
--- plain UPDATE, such as dispatch's).
+-- plain UPDATE, such as dispatch's).  In C (src/flow_trigger.c), with its
+-- queries prepared once per session; its errors are those of the SR402,
+-- SR003 and SR406 cases below, and check_code()'s.
 CREATE FUNCTION showroom.service_order_check_move()
 RETURNS trigger
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  t showroom.service_transitions;
-  result text := nullif(current_setting('showroom.move_result', true), '');
-  note text := nullif(current_setting('showroom.move_note', true), '');
-BEGIN
-  SELECT * INTO t FROM showroom.transitions_in_force() v
-   WHERE v.from_state = OLD.state AND v.to_state = NEW.state;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'service order % cannot move from % to %', OLD.id, OLD.state, NEW.state
-      USING ERRCODE = 'SR402',
-            DETAIL = format('No transition %s -> %s is in force.', OLD.state, NEW.state),
-            HINT = 'Allowed: ' || showroom.allowed_moves(OLD.state) || '.';
-  END IF;
-
-  IF NOT showroom.may_act_as(t.roles) THEN
-    RAISE EXCEPTION 'role % may not % service order %', current_user, t.label, OLD.id
-      USING ERRCODE = 'SR003',
-            DETAIL = format('The move %s -> %s is for members of %s.', OLD.state, NEW.state,
-                            CASE WHEN t.roles = '{}' THEN 'no role'
-                                 ELSE array_to_string(t.roles, ', ') END),
-            HINT = 'Ask a member of one of those roles, or an administrator to change the transition.';
-  END IF;
-
-  IF 'outlet_id' = ANY (t.requires) AND NEW.outlet_id IS NULL THEN
-    RAISE EXCEPTION 'the move % of service order % needs an outlet', t.label, OLD.id
-      USING ERRCODE = 'SR406',
-            DETAIL = format('%s -> %s with outlet_id NULL.', OLD.state, NEW.state),
-            HINT = 'Assign an outlet first (dispatch does).';
-  END IF;
-  IF 'result_code' = ANY (t.requires) AND result IS NULL THEN
-    RAISE EXCEPTION 'the move % of service order % needs a result code', t.label, OLD.id
-      USING ERRCODE = 'SR406',
-            DETAIL = format('%s -> %s without a result code.', OLD.state, NEW.state),
-            HINT = format('Pass one under %s.',
-                          coalesce(replace(t.result_under, ':kind', OLD.kind), 'any branch'));
-  END IF;
-  IF 'note' = ANY (t.requires) AND note IS NULL THEN
-    RAISE EXCEPTION 'the move % of service order % needs a note', t.label, OLD.id
-      USING ERRCODE = 'SR406',
-            DETAIL = format('%s -> %s without a note.', OLD.state, NEW.state),
-            HINT = 'Say why in the note.';
-  END IF;
-  IF result IS NOT NULL THEN
-    PERFORM showroom.check_code(result, replace(t.result_under, ':kind', OLD.kind),
-                                'result code');
-    NEW.result_code := result;
-  END IF;
-
-  -- An order back in the queue has no outlet; the trail keeps who refused.
-  IF NEW.state = 'requested' THEN
-    NEW.outlet_id := NULL;
-  END IF;
-  IF NEW.state = 'done' THEN
-    NEW.done_at := now();
-  END IF;
-  NEW.state_changed_at := now();
-  RETURN NEW;
-END
-$$;
+AS 'MODULE_PATHNAME', 'showroom_service_order_check_move';
 
 COMMENT ON FUNCTION showroom.service_order_check_move() IS
   'trigger: refuse a state change the transition table does not allow; stamp done_at';
 
 -- service_order_log_move: after a state change, append the order's next
--- trail row, chained to the previous one.  The UPDATE holds the order's
--- row lock until commit, so no other move of the order can slip between
--- reading the last row and writing this one.
+-- trail row, chained to the previous one, its hash as trail_hash() computes
+-- it.  The UPDATE holds the order's row lock until commit, so no other move
+-- of the order can slip between reading the last row and writing this one.
+-- In C (src/flow_trigger.c), with its query prepared once per session.
+-- The query's plan is kept for the session, and it is first made when the
+-- trail may still be empty (a new database, a restore): the planner would
+-- then pick a sequential scan of service_trail to find the order's last
+-- row and keep it while the trail grows within a batch, one scan of the
+-- whole trail per move.  enable_seqscan = off makes it take the index on
+-- (order_id, seq) whatever the statistics say.
 CREATE FUNCTION showroom.service_order_log_move()
 RETURNS trigger
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  last showroom.service_trail;
-  r showroom.service_trail;
-BEGIN
-  SELECT * INTO last FROM showroom.service_trail t
-   WHERE t.order_id = NEW.id ORDER BY t.seq DESC LIMIT 1;
-
-  r.id := nextval('showroom.service_trail_id_seq');
-  r.order_id := NEW.id;
-  r.seq := coalesce(last.seq, 0) + 1;
-  r.from_state := OLD.state;
-  r.to_state := NEW.state;
-  r.outlet_id := coalesce(NEW.outlet_id, OLD.outlet_id);
-  r.db_role := current_user;
-  r.person := nullif(current_setting('showroom.person', true), '');
-  r.at := now();
-  r.result_code := nullif(current_setting('showroom.move_result', true), '');
-  r.note := nullif(current_setting('showroom.move_note', true), '');
-  r.prev_hash := last.hash;
-  r.hash := showroom.trail_hash(r);
-  INSERT INTO showroom.service_trail VALUES (r.*);
-  RETURN NULL;
-END
-$$;
+SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'showroom_service_order_log_move';
 
 COMMENT ON FUNCTION showroom.service_order_log_move() IS
   'trigger: write the hash-chained trail row of a state change';

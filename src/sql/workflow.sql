@@ -754,6 +754,7 @@ DECLARE
   sku_category text;
 BEGIN
   PERFORM showroom.check_lonlat(lon, lat);
+  PERFORM showroom.check_day('service_date', service_date);
   IF sku_id IS NOT NULL THEN
     SELECT s.category INTO sku_category FROM showroom.sku s WHERE s.id = sku_id;
     IF NOT FOUND THEN
@@ -869,6 +870,7 @@ BEGIN
     RAISE EXCEPTION 'units must be positive'
       USING ERRCODE = 'SR107', DETAIL = format('units = %s.', units);
   END IF;
+  PERFORM showroom.check_time('delivered_at', delivered_at);
   SELECT sl.id, sl.qty, sl.sku_id, so.id AS so_id, so.customer_name,
          so.customer_phone, so.address, so.delivery_point, s.category,
          s.needs_install
@@ -881,6 +883,11 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown sales line %', sales_line_id
       USING ERRCODE = 'SR104', DETAIL = format('There is no sales line with id %s.', sales_line_id);
+  END IF;
+  IF units > l.qty THEN
+    RAISE EXCEPTION 'more units than the sales line holds'
+      USING ERRCODE = 'SR107',
+            DETAIL = format('units = %s; sales line %s has %s.', units, sales_line_id, l.qty);
   END IF;
   IF NOT l.needs_install THEN
     RETURN;
@@ -945,6 +952,7 @@ BEGIN
     RAISE EXCEPTION 'units must be positive'
       USING ERRCODE = 'SR107', DETAIL = format('units = %s.', units);
   END IF;
+  PERFORM showroom.check_time('found_at', found_at);
   SELECT sl.id, sl.qty, sl.sku_id, so.id AS so_id, so.customer_name, so.customer_phone,
          so.address, so.delivery_point, s.category
     INTO l

@@ -23,7 +23,8 @@
 --
 
 -- check_period: raise unless dc_id names a DC and from_date..to_date is a
--- period (both ends included).  Returns the DC's location.
+-- period (both ends included) ending by 294276-12-30.  Returns the DC's
+-- location.
 CREATE FUNCTION showroom.check_period(dc_id bigint, from_date date, to_date date)
 RETURNS geometry
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -39,6 +40,16 @@ BEGIN
                             coalesce(dc_id::text, 'NULL'),
                             coalesce(pg_catalog.to_char(from_date::timestamp, 'YYYY-MM-DD'), 'NULL'),
                             coalesce(pg_catalog.to_char(to_date::timestamp, 'YYYY-MM-DD'), 'NULL'));
+  END IF;
+  -- site_visits() reads up to the midnight after to_date as a timestamp,
+  -- whose range ends with the year 294276.
+  IF (isfinite(from_date) AND from_date >= date '294276-12-31')
+     OR (isfinite(to_date) AND to_date >= date '294276-12-31') THEN
+    RAISE EXCEPTION 'invalid period'
+      USING ERRCODE = 'SR801',
+            DETAIL = format('from_date %s or to_date %s lies past 294276-12-30, the last day a period may end.',
+                            from_date::text, to_date::text),
+            HINT = 'Pass the days of the history to analyse.';
   END IF;
   IF from_date > to_date THEN
     RAISE EXCEPTION 'invalid period'
@@ -58,7 +69,7 @@ END
 $$;
 
 COMMENT ON FUNCTION showroom.check_period(bigint, date, date) IS
-  'raise 22004 for NULLs, SR801 for a period that ends before it begins, SR105 for an unknown DC; returns the DC''s location';
+  'raise 22004 for NULLs, SR801 for a period that ends before it begins or past 294276-12-30, SR105 for an unknown DC; returns the DC''s location';
 
 -- site_visits: the door visits of a DC in a period.  A visit is one sales
 -- order's 'delivery' rows of the stock ledger on one business day: the

@@ -201,6 +201,9 @@ INSERT INTO api (fn, args) VALUES
   ('check_complaint_rule(bigint)', ARRAY[':outlet']),
   ('check_dc_sku(bigint,bigint)', ARRAY[':dc', ':sku']),
   ('check_lonlat(double precision,double precision)', ARRAY[':lon', ':lat']),
+  ('check_range(text,numeric,numeric,numeric)', ARRAY[$$'jobs'$$, '5', '0', '10']),
+  ('check_day(text,date)', ARRAY[$$'day'$$, $$'2026-06-01'::date$$]),
+  ('check_time(text,timestamp with time zone)', ARRAY[$$'at'$$, ':at']),
   ('check_parts_args(bigint,bigint,bigint,integer)', ARRAY[':part', ':pdc', 'NULL', '1']),
   ('check_qty(integer,text)', ARRAY['1', $$'qty'$$]),
   ('check_store(bigint)', ARRAY[':store']),
@@ -326,7 +329,8 @@ INSERT INTO api (fn, skip) VALUES
 
 UPDATE api SET helper = true
  WHERE substring(fn from '^[a-z_0-9]+') IN
-       ('check_dc_sku', 'check_lonlat', 'check_parts_args', 'check_qty', 'consume',
+       ('check_dc_sku', 'check_lonlat', 'check_range', 'check_day', 'check_time',
+        'check_parts_args', 'check_qty', 'consume',
         'ensure_slot0', 'fee_rule_key', 'lock_line', 'lock_order', 'move_parts',
         'new_service_order', 'order_state_error', 'part_row', 'require_place',
         'serve_backorders', 'take_stock',

@@ -203,6 +203,11 @@ static const SettleComponent settle_components[] = {
 	 * correction entered by hand with adjust_line() stands.  The source id
 	 * of an adjustment is the line it adjusts.  A line of a later month
 	 * than the run's is left to that month's run.
+	 *
+	 * XXX: a row moved to another outlet after it was settled is compared
+	 * by amount only: its line stays with the first outlet, and the new
+	 * outlet gets no line (the unique key holds one per order and
+	 * component).  Finance corrects such a move by hand with adjust_line().
 	 */
 	{"adjustment", NULL,
 		"SELECT st.outlet_id, l.id, l.service_order_id,"
@@ -307,6 +312,10 @@ static const char *const settle_sql[STEP_COUNT] = {
 	 * incident that leaves it unpaid, as showroom.unpaid_orders lists
 	 * them; the incident table is read directly, as a hash anti-join) is
 	 * not paid, and waits here until the incident is reversed.
+	 * TODO: an incident recorded after the order's fee was settled does
+	 * not take that fee back; it needs an adjustment like the fee-model
+	 * components get, but one that a correction by hand (adjust_line on
+	 * the fee) does not confuse.  Until then finance adjusts it by hand.
 	 * The fee rule, the outlet's base, the DC's location and the kind's
 	 * due hours are looked up in C, from tables read once per run.
 	 */

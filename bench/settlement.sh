@@ -6,6 +6,7 @@
 # report the backend's peak memory (VmHWM from /proc) for each.
 #
 #   bench/settlement.sh
+#   SETTLE_BENCH_SIZES=100000 bench/settlement.sh    (the first step only)
 #
 # Runs against tools/pg-sandbox --durable (fsync on, shared_buffers 1GB),
 # holding /tmp/showroom-test.lock.  Each timed step is one pgbench
@@ -54,7 +55,7 @@ reset() {
 echo "setting up 200 outlets and fee rules"
 $psql -f bench/settlement_setup.sql >/dev/null
 
-for n in 100000 1000000; do
+for n in ${SETTLE_BENCH_SIZES:-100000 1000000}; do
 	have=$($psql -At -c "SELECT count(*) FROM showroom.service_order")
 	echo "adding orders up to $n"
 	$psql -v first=$((have + 1)) -v last=$n -f bench/settlement_orders.sql >/dev/null

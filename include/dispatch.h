@@ -34,6 +34,8 @@ typedef struct Candidate
 	int32		kind_load;		/* jobs of this kind booked */
 	bool		has_satisfaction;
 	double		satisfaction;	/* 1..5 */
+	double		grade_cut;		/* percent its current grade cuts, 0
+								 * without a grade */
 	double		distance_m;		/* base to point, on the spheroid */
 	double		score;
 	const char *reason;			/* NULL when eligible */
@@ -47,6 +49,7 @@ typedef struct DispatchWeights
 	double		skill;
 	double		load;
 	double		distance_km;
+	double		grade;			/* per percentage point of grade cut */
 	double		default_satisfaction;
 	double		screen_radius_m;
 	bool		notify_relay;	/* notices go through outlet_notice */

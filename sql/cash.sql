@@ -25,6 +25,16 @@ INSERT INTO showroom.outlet_amount (service_order_id, component, outlet_id, amou
   (1, 'fee_items', 1, 30000, '2026-09-10'), (2, 'fee_items', 1, 3000, '2026-09-10'),
   (3, 'fee_items', 1, 1000, '2026-10-10'), (4, 'fee_items', 1, 1500, '2026-11-10'),
   (5, 'fee_items', 1, 1200, '2026-12-01');
+-- The accounts read the statements: nothing is payable before a
+-- settlement run picks the amounts up, month by month.
+SELECT 'before settling' AS "case", count(*) FROM showroom.outlet_account(1, '2026-12-01');
+SELECT 'settle 2026-09-01' AS "case", outlet_id, lines_added, total FROM showroom.settle('2026-09-01');
+SELECT 'settle 2026-10-01' AS "case", outlet_id, lines_added, total FROM showroom.settle('2026-10-01');
+SELECT 'settle 2026-11-01' AS "case", outlet_id, lines_added, total FROM showroom.settle('2026-11-01');
+SELECT 'settle 2026-12-01' AS "case", outlet_id, lines_added, total FROM showroom.settle('2026-12-01');
+-- Each amount once, in its own month.
+SELECT 'payable' AS "case", period, category, component, service_order_id, amount_fen
+  FROM showroom.outlet_payable ORDER BY period, service_order_id;
 
 -- September: AC 300 to pay (paid), washer 30 under 50: rolled over.
 SELECT 'september' AS "case", * FROM showroom.outlet_account(1, '2026-09-01');
@@ -88,6 +98,10 @@ SELECT 'handovers' AS "case", count(*) FROM showroom.cod_handover;
 SELECT 'old' AS "case", showroom.collect_cod(1, 1, 50, 'cash', 'Chen', now() - interval '4 days');
 SELECT 'overdue' AS "case", person, state, overdue FROM showroom.cod_handover_state WHERE person = 'Chen';
 SELECT 'Chen blocked' AS "case", pg_temp.try($$SELECT showroom.collect_cod(1, 1, 10, 'cash', 'Chen')$$);
+-- The settlement room's own entry point applies the same rule.
+SELECT 'Chen blocked, record' AS "case",
+       pg_temp.try($$SELECT showroom.record_cod_collection(1, 1, 10, 'card', 'Chen')$$);
+SELECT 'Chen''s collections' AS "case", count(*) FROM showroom.cod_collection WHERE collected_by = 'Chen';
 SELECT 'Li collects' AS "case", showroom.collect_cod(1, 1, 10, 'cash', 'Li') > 0 AS ok;
 SELECT 'hand in' AS "case", showroom.hand_in_cod(3, 5000) > 0 AS ok;
 SELECT 'Chen collects' AS "case", showroom.collect_cod(1, 1, 10, 'cash', 'Chen') > 0 AS ok;

@@ -37,7 +37,8 @@
 	"       coalesce(ct.jobs, o.daily_capacity), ck.jobs, " \
 	"       coalesce(l.booked, 0), " \
 	"       coalesce(kl.booked, 0), s.score::float8, " \
-	"       ST_Distance(o.base::geography, $1::geography) " \
+	"       ST_Distance(o.base::geography, $1::geography), " \
+	"       coalesce(g.cut_pct, 0)::float8 " \
 	"  FROM pool " \
 	"  JOIN showroom.outlet o ON o.id = pool.outlet_id " \
 	"  LEFT JOIN showroom.capability c " \
@@ -53,7 +54,8 @@
 	"  LEFT JOIN showroom.outlet_kind_load kl " \
 	"    ON kl.outlet_id = o.id AND kl.day = $4 AND kl.kind = $2 " \
 	"  LEFT JOIN showroom.outlet_satisfaction s " \
-	"    ON s.outlet_id = o.id AND s.kind = $2 "
+	"    ON s.outlet_id = o.id AND s.kind = $2 " \
+	"  LEFT JOIN showroom.outlet_grade g ON g.outlet_id = o.id "
 
 /* Outlets whose areas cover the point. */
 static const char *covering_sql =
@@ -254,6 +256,9 @@ areas_find_candidates(Datum point, Oid point_type, const char *kind,
 		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 13,
 						  &null);
 		c->distance_m = DatumGetFloat8(d);
+		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 14,
+						  &null);
+		c->grade_cut = DatumGetFloat8(d);
 	}
 
 	*result = cands;

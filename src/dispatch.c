@@ -10,8 +10,12 @@
  *
  *	 w_sat * (satisfaction - 1) / 4 + w_skill * (skill - 1) / 4
  *	 - w_load * load ratio - w_km * distance in km
+ *	 - w_grade * grade cut in percent
  *
- * with the weights read from showroom.settings at each call.
+ * with the weights read from showroom.settings at each call.  The grade
+ * cut is that of the outlet's current grade (showroom.outlet_grade, kept
+ * by the discipline room): a better grade keeps less of the fees, so it
+ * loses fewer points; an outlet never graded loses none.
  *
  * Booking is one conditional upsert on the outlet's row of outlet_load
  * (and of outlet_kind_load) for the date: it adds one only while the load
@@ -155,7 +159,8 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_BATCH_EDGES] =
 	"SELECT so.id, so.kind, p.outlet_id, ol.priority, ol.active,"
 	"       ol.suspended_at IS NOT NULL, cap.skill::int4, s.score::float8,"
-	"       ST_Distance(ol.base::geography, so.point::geography)"
+	"       ST_Distance(ol.base::geography, so.point::geography),"
+	"       coalesce(g.cut_pct, 0)::float8"
 	"  FROM showroom.service_order so"
 	"  LEFT JOIN LATERAL (SELECT DISTINCT pc.outlet_id"
 	"                       FROM showroom.service_area_piece pc"
@@ -166,6 +171,7 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"        AND cap.kind = so.kind AND cap.category = so.category"
 	"  LEFT JOIN showroom.outlet_satisfaction s"
 	"         ON s.outlet_id = p.outlet_id AND s.kind = so.kind"
+	"  LEFT JOIN showroom.outlet_grade g ON g.outlet_id = p.outlet_id"
 	" WHERE so.service_date = $1 AND so.state = 'requested'"
 	"   AND so.outlet_id IS NULL"
 	" ORDER BY so.id, p.outlet_id"
@@ -323,16 +329,16 @@ text_array(char *const *v, int n)
 void
 dispatch_read_weights(DispatchWeights *w)
 {
-	static const char *const names[7] = {
+	static const char *const names[8] = {
 		"dispatch.weight_satisfaction", "dispatch.weight_skill",
 		"dispatch.weight_load", "dispatch.weight_distance_km",
 		"dispatch.default_satisfaction", "dispatch.screen_radius_m",
-		"dispatch.notify_relay"
+		"dispatch.notify_relay", "dispatch.weight_grade"
 	};
 	double		relay = 0;
-	double	   *fields[7] = {&w->satisfaction, &w->skill, &w->load,
+	double	   *fields[8] = {&w->satisfaction, &w->skill, &w->load,
 		&w->distance_km, &w->default_satisfaction, &w->screen_radius_m,
-	&relay};
+	&relay, &w->grade};
 	uint64		n;
 
 	/* One plain query for all of them: cheaper than six setting_value(). */
@@ -346,7 +352,7 @@ dispatch_read_weights(DispatchWeights *w)
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[r],
 									  SPI_tuptable->tupdesc, 2, &null);
 
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < (int) lengthof(names); i++)
 			if (strcmp(name, names[i]) == 0)
 				*fields[i] = null ? 0 : DatumGetFloat8(d);
 	}
@@ -423,7 +429,8 @@ dispatch_rank(Candidate *cands, int n, const DispatchWeights *w)
 		c->score = w->satisfaction * (sat - 1.0) / 4.0
 			+ w->skill * (c->skill - 1) / 4.0
 			- w->load * ratio
-			- w->distance_km * c->distance_m / 1000.0;
+			- w->distance_km * c->distance_m / 1000.0
+			- w->grade * c->grade_cut;
 	}
 
 	qsort(cands, n, sizeof(Candidate), candidate_cmp);
@@ -1267,6 +1274,8 @@ batch_read_edges(BatchState *st)
 		c->satisfaction = null ? 0 : DatumGetFloat8(d);
 		c->distance_m = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 9,
 													 &null));
+		c->grade_cut = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 10,
+													&null));
 	}
 	SPI_freetuptable(tt);
 }

@@ -5,9 +5,10 @@
 --
 -- An outlet's account for a month, per category: the opening balance
 -- (last month's closing), what became payable in the month (the
--- settlement's statement lines and the per-order outlet amounts of the
--- fee and discipline rooms, by the category of their service order), what
--- was paid, and the closing balance.  A balance above zero but under
+-- settlement's statement lines, which carry the per-order outlet amounts
+-- of the fee and discipline rooms once a run settled them, by the
+-- category of their service order), what was paid, and the closing
+-- balance.  A balance above zero but under
 -- statements.rollover_fen is not paid out but rolled over to the next
 -- month, for at most statements.rollover_months months in a row.
 --
@@ -55,27 +56,22 @@ SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_payment', '');
 SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_payment_id_seq', '');
 
 -- What became payable to outlets, line by line, with its month and
--- category: the settlement's statement lines and the per-order outlet
--- amounts.
--- TODO: once the settlement writes outlet_amount rows into its statement
--- lines, drop the second branch, or those amounts count twice.
+-- category: the settlement's statement lines.  The per-order outlet
+-- amounts are among them once a settlement run picked them up (in the
+-- statement's month, which is their due month or, if settled late, the
+-- next open one); before that they are not payable yet.
 CREATE VIEW showroom.outlet_payable AS
 SELECT s.outlet_id, s.period, coalesce(o.category, 'none') AS category,
        l.component, l.service_order_id, l.amount_fen
   FROM showroom.statement_line l
   JOIN showroom.statement s ON s.id = l.statement_id
-  LEFT JOIN showroom.service_order o ON o.id = l.service_order_id
-UNION ALL
-SELECT a.outlet_id, date_trunc('month', a.due_on)::date, o.category,
-       a.component, a.service_order_id, a.amount_fen
-  FROM showroom.outlet_amount a
-  JOIN showroom.service_order o ON o.id = a.service_order_id;
+  LEFT JOIN showroom.service_order o ON o.id = l.service_order_id;
 
 COMMENT ON VIEW showroom.outlet_payable IS 'every amount payable to (or deducted from) an outlet, with its month and category';
 COMMENT ON COLUMN showroom.outlet_payable.outlet_id IS 'outlet';
 COMMENT ON COLUMN showroom.outlet_payable.period IS 'first day of the month it falls in';
 COMMENT ON COLUMN showroom.outlet_payable.category IS 'product category of its service order (none without one)';
-COMMENT ON COLUMN showroom.outlet_payable.component IS 'statement component or outlet-amount component';
+COMMENT ON COLUMN showroom.outlet_payable.component IS 'statement line component';
 COMMENT ON COLUMN showroom.outlet_payable.service_order_id IS 'service order, if any';
 COMMENT ON COLUMN showroom.outlet_payable.amount_fen IS 'fen; positive owed to the outlet';
 
@@ -124,7 +120,7 @@ COMMENT ON FUNCTION showroom.record_outlet_payment(bigint, text, date, bigint, t
 -- opening, payable, paid, closing, what is to be paid out, and how many
 -- months in a row a small balance has been rolled over.  Months are
 -- walked from the outlet's first month with a payable or a payment.  It
--- reads the tables behind showroom.outlet_payable itself, so that finance
+-- reads the statement lines behind showroom.outlet_payable itself, so that finance
 -- needs no right on the view.
 CREATE FUNCTION showroom.outlet_account(outlet_id bigint, period date)
 RETURNS TABLE (category text, opening numeric(14,2), payable numeric(14,2),
@@ -150,11 +146,6 @@ BEGIN
               JOIN showroom.statement st ON st.id = l.statement_id
               LEFT JOIN showroom.service_order o ON o.id = l.service_order_id
              WHERE st.outlet_id = outlet_account.outlet_id
-            UNION ALL
-            SELECT o.category, date_trunc('month', a.due_on)::date, a.amount_fen, 0
-              FROM showroom.outlet_amount a
-              JOIN showroom.service_order o ON o.id = a.service_order_id
-             WHERE a.outlet_id = outlet_account.outlet_id
             UNION ALL
             SELECT y.category, y.period, 0, y.amount_fen
               FROM showroom.outlet_payment y WHERE y.outlet_id = outlet_account.outlet_id) f
@@ -371,9 +362,10 @@ $$;
 COMMENT ON FUNCTION showroom.check_collector(text) IS
   'raise SR711 if a person has COD cash overdue';
 
--- collect_cod: record a COD collection (settlement room's
--- record_cod_collection) after checking that the collector is not blocked
--- by overdue cash.  Returns the collection id.
+-- collect_cod: record a COD collection; the settlement room's
+-- record_cod_collection, which itself refuses a collector blocked by
+-- overdue cash (check_collector).  Kept so that callers of either name
+-- get the same rule.  Returns the collection id.
 CREATE FUNCTION showroom.collect_cod(sales_order_id bigint, outlet_id bigint, amount numeric,
                                      method text, collected_by text,
                                      collected_at timestamptz DEFAULT now())
@@ -382,9 +374,6 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF collected_by IS NOT NULL THEN
-    PERFORM showroom.check_collector(collected_by);
-  END IF;
   RETURN showroom.record_cod_collection(sales_order_id, outlet_id, amount, method, collected_by,
                                         collected_at);
 END

@@ -16,6 +16,8 @@ INSERT INTO showroom.setting_default (name, value, value_type, description) VALU
    'score points taken off for an outlet fully booked that day rather than empty (scaled by load / capacity)'),
   ('dispatch.weight_distance_km', '0.05', 'float8',
    'score points taken off per kilometre from the outlet''s base to the job'),
+  ('dispatch.weight_grade', '0.05', 'float8',
+   'score points taken off per percentage point of the grade cut of the outlet''s current grade (showroom.outlet_grade; none without a grade)'),
   ('dispatch.default_satisfaction', '3', 'float8',
    'satisfaction assumed for an outlet with no return visits for the kind (1 to 5)'),
   ('dispatch.screen_radius_m', '20000', 'float8',

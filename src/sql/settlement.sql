@@ -434,7 +434,9 @@ CREATE TABLE showroom.statement_line (
   component      text NOT NULL CHECK (component IN
                    ('service_fee', 'parts', 'complaint_penalty', 'late_penalty',
                     'second_delivery_penalty', 'cod_collected', 'cod_remitted',
-                    'adjustment')),
+                    'service_grade_cut', 'fee_items', 'penalty', 'unpaid_redo',
+                    'grade_cut', 'deposit_withheld', 'deposit_released',
+                    'ladder_deposit', 'adjustment')),
   source_id      bigint NOT NULL,
   service_order_id bigint,
   amount_fen     bigint NOT NULL,
@@ -452,17 +454,20 @@ CREATE UNIQUE INDEX statement_line_once_idx
   ON showroom.statement_line (component, source_id)
   WHERE component <> 'adjustment';
 CREATE INDEX statement_line_statement_idx ON showroom.statement_line (statement_id);
+-- The adjustments of a line (few: most lines have none).
+CREATE INDEX statement_line_adjusts_idx ON showroom.statement_line (adjusts_line_id)
+  WHERE adjusts_line_id IS NOT NULL;
 
 COMMENT ON TABLE showroom.statement_line IS 'one component of a statement: a fee, parts, a penalty, COD or an adjustment; append-only';
 COMMENT ON COLUMN showroom.statement_line.id IS 'line id';
 COMMENT ON COLUMN showroom.statement_line.statement_id IS 'statement it belongs to';
 COMMENT ON COLUMN showroom.statement_line.component IS 'what the line pays or deducts';
-COMMENT ON COLUMN showroom.statement_line.source_id IS 'row it settles: service order, part use, complaint, COD collection or remittance; for an adjustment, the line adjusted';
+COMMENT ON COLUMN showroom.statement_line.source_id IS 'row it settles: service order (also for the outlet-amount components), part use, complaint, defect, COD collection or remittance, ladder suspension; for an adjustment, the line adjusted';
 COMMENT ON COLUMN showroom.statement_line.service_order_id IS 'service order concerned, if any';
 COMMENT ON COLUMN showroom.statement_line.amount_fen IS 'amount in fen, rounded once: positive is owed to the outlet, negative deducted';
 COMMENT ON COLUMN showroom.statement_line.distance_m IS 'distance priced, metres on the spheroid (service fees only)';
 COMMENT ON COLUMN showroom.statement_line.note IS 'reason of an adjustment, or a short description';
-COMMENT ON COLUMN showroom.statement_line.adjusts_line_id IS 'line of an earlier (closed) statement this adjustment corrects';
+COMMENT ON COLUMN showroom.statement_line.adjusts_line_id IS 'line this adjustment corrects (usually of an earlier, closed statement)';
 COMMENT ON COLUMN showroom.statement_line.run_id IS 'settlement run that wrote it';
 COMMENT ON COLUMN showroom.statement_line.created_at IS 'when it was written';
 
@@ -686,6 +691,10 @@ BEGIN
     RAISE EXCEPTION 'unknown payment method "%"', method
       USING ERRCODE = '22023', HINT = 'Use cash, card or mobile.';
   END IF;
+  -- A collector with cash overdue collects no more (SR711; check_collector
+  -- is defined with the cash room, later in the script, and resolved when
+  -- this runs).
+  PERFORM showroom.check_collector(record_cod_collection.collected_by);
   INSERT INTO showroom.cod_collection AS c (sales_order_id, outlet_id, amount_fen, method,
                                             collected_by, collected_at)
   VALUES (record_cod_collection.sales_order_id, record_cod_collection.outlet_id, fen,

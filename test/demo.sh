@@ -39,12 +39,16 @@ check() { # check LABEL SQL: the query must return t
 grep -q '^proof: all checks passed$' "$work/log" || { echo "FAILED: proof line"; fail=1; }
 check "every planned order sold or recorded as lost" \
 	"SELECT (SELECT count(*) FROM demo.plan) = (SELECT count(*) FROM showroom.sales_order) + (SELECT count(*) FROM demo.lost_sale) AND (SELECT count(*) FROM demo.plan) > 20"
-check "sales by the clerk's login only" \
-	"SELECT bool_and(m.done_by = 'demo_clerk') AND count(*) > 20 FROM showroom.stock_movement m JOIN showroom.sales_order o ON o.id = m.sales_order_id WHERE m.kind = 'allocation' AND m.at = o.created_at"
-check "receipts and shipments by the DC's login" \
-	"SELECT bool_and(done_by = 'demo_dc') FROM showroom.stock_movement WHERE kind IN ('shipment', 'delivery') OR (kind = 'receipt' AND note LIKE 'supplier delivery%')"
-check "state changes of the crews by the outlet login" \
-	"SELECT bool_and(t.db_role = 'demo_outlet') AND count(*) > 50 FROM showroom.service_trail t WHERE t.to_state IN ('accepted', 'on_the_way', 'done')"
+check "sales by the clerk, named in showroom.person" \
+	"SELECT bool_and(m.done_by = 'Li Na (clerk)') AND count(*) > 20 FROM showroom.stock_movement m JOIN showroom.sales_order o ON o.id = m.sales_order_id WHERE m.kind = 'allocation' AND m.at = o.created_at"
+check "receipts and shipments by the DC's person" \
+	"SELECT bool_and(done_by = 'Wang Lei (DC)') FROM showroom.stock_movement WHERE kind IN ('shipment', 'delivery') OR (kind = 'receipt' AND note LIKE 'supplier delivery%')"
+check "state changes of the crews by the outlet login and its person" \
+	"SELECT bool_and(t.db_role = 'demo_outlet' AND t.person = 'Zhang Wei (outlet crews)') AND count(*) > 50 FROM showroom.service_trail t WHERE t.to_state IN ('accepted', 'on_the_way', 'done')"
+check "no ledger row or audit move left to the superuser's name" \
+	"SELECT NOT EXISTS (SELECT 1 FROM showroom.stock_movement WHERE done_by = current_user) AND NOT EXISTS (SELECT 1 FROM showroom.service_trail WHERE coalesce(person, db_role::text) = current_user)"
+check "who did what: the dispatcher dispatched, the crews finished an hour after accepting, the clerk and the DC wrote the ledger, finance closed" \
+	"SELECT count(*) FILTER (WHERE who = 'Chen Jing (dispatcher)' AND dispatches > 20) = 1 AND count(*) FILTER (WHERE who = 'Zhang Wei (outlet crews)' AND finishes > 20 AND dispatches = 0 AND accept_to_done_p50 = '1 hour') = 1 AND count(*) FILTER (WHERE who IN ('Li Na (clerk)', 'Wang Lei (DC)') AND ledger_rows > 20) = 2 AND count(*) FILTER (WHERE who = 'Liu Yang (finance)' AND statements_closed = (SELECT count(*) FROM showroom.statement WHERE state = 'closed')) = 1 AND sum(finishes) = (SELECT count(*) FROM showroom.service_trail WHERE to_state = 'done') FROM demo.who_did_what"
 check "key-account orders sold" \
 	"SELECT count(*) >= 5 FROM showroom.sales_order WHERE channel = 'key_account'"
 check "customers outside every outlet area left unassigned" \
@@ -68,9 +72,14 @@ plan1=$(psql -X -At -h "$sock" -U postgres -d showroom_demo -c "SELECT md5(strin
 html="$work/out/report.html"
 for want in '<svg id="map"' 'class="district"' 'class="area"' 'class="delivery"' 'class="run"' \
 	'class="dc"' 'class="store"' '<svg id="chart"' 'class="series"' '<table id="outlets"' \
-	'<table id="months"' '<table id="whatif"'; do
+	'<table id="months"' '<table id="whatif"' '<table id="who"'; do
 	if grep -qF "$want" "$html"; then echo "ok: report has $want"; else echo "FAILED: report lacks $want"; fail=1; fi
 done
+# The report's what-if is the product's view: a row a month and the year.
+got=$(node -e 'const r = require(process.argv[1]); const y = r.whatif.find((w) => w.month === "year");
+  console.log(r.whatif.length + "/" + y.central + "/" + y.stock_central)' "$work/out/report.json")
+want=$(psql -X -At -h "$sock" -U postgres -d showroom_demo -c "SELECT (count(*) + 1) || '/' || sum(deliveries_central) || '/' || round(avg(stock_central)) FROM showroom.central_whatif_dc")
+if [ "$got" = "$want" ] && [ "${want%%/*}" -ge 2 ]; then echo "ok: report's what-if from central_whatif_dc ($got)"; else echo "FAILED: report's what-if $got, view $want"; fail=1; fi
 if grep -qiE '(src|href)="(https?:)?//' "$html"; then echo "FAILED: report loads from the network"; fail=1; else echo "ok: report needs no network"; fi
 [ "$(grep -o 'class="district"' "$html" | wc -l)" -eq 5 ] && echo "ok: five districts drawn" || { echo "FAILED: five districts"; fail=1; }
 

@@ -2,8 +2,9 @@
 --
 -- Runs as the demo's superuser session.  The logins are created first;
 -- master data is then entered by the administrator's login (SET ROLE
--- demo_admin) and the opening stock and display samples by the DC's.
--- Variables: :scale (volume factor).
+-- demo_admin) and the opening stock and display samples by the DC's,
+-- each naming its person in showroom.person.
+-- Variables: :scale (volume factor), :person_admin, :person_dc.
 \set QUIET on
 
 -- One login per role, each a member of its group role.  Roles belong to
@@ -32,6 +33,7 @@ GRANT USAGE ON SCHEMA demo TO demo_admin, demo_clerk, demo_dc, demo_dispatcher,
 GRANT SELECT ON demo.district TO demo_admin;
 
 SET ROLE demo_admin;
+SET showroom.person = :'person_admin';
 -- The DC stands in Chengqu and delivers to the whole city.
 INSERT INTO showroom.dc (code, name, location)
 SELECT 'YQ-DC', 'Yangquan distribution centre', ST_PointOnSurface(geom)
@@ -114,10 +116,12 @@ SELECT count(showroom.map_login('demo_clerk', store_id => id)) FROM showroom.sto
 SELECT count(showroom.map_login('demo_dc', dc_id => id)) FROM showroom.dc \gset
 SELECT count(showroom.map_login('demo_outlet', outlet_id => id)) FROM showroom.outlet \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- Opening stock and a display sample of every large SKU in every store,
 -- by DC staff.
 SET ROLE demo_dc;
+SET showroom.person = :'person_dc';
 SELECT sum(showroom.receive_stock(d.id, s.id,
                                   greatest(20, (CASE WHEN s.category = 'air_conditioner' THEN 15
                                                      ELSE 10 END * :scale)::int),
@@ -127,6 +131,7 @@ SELECT count(showroom.place_sample(st.id, s.id, 'SN-' || st.code || '-' || s.cod
   FROM showroom.store st, showroom.sku s, showroom.category c
  WHERE c.code = s.category AND c.large \gset
 RESET ROLE;
+RESET showroom.person;
 \set QUIET off
 SELECT (SELECT count(*) FROM showroom.store) AS stores,
        (SELECT count(*) FROM showroom.outlet) AS outlets,

@@ -12,6 +12,7 @@
 SELECT :'clock_mode' = 'simulated' AS simulated \gset
 SELECT demo.set_clock((:'day'::date + 1)::text, '08:00') \gset
 SET ROLE demo_finance;
+SET showroom.person = :'person_finance';
 \if :simulated
 SELECT count(*) AS settled
   FROM generate_series(date_trunc('month', :'day'::date - 1), date_trunc('month', :'day'::date - 1),
@@ -26,3 +27,4 @@ SELECT count(*) AS closed
 SELECT count(*) AS settled FROM showroom.settle(current_date) \gset
 \endif
 RESET ROLE;
+RESET showroom.person;

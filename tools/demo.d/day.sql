@@ -2,9 +2,11 @@
 --
 -- Included once per day by tools/demo with :day set (and :seed).  Each
 -- step sets the clock (demo.set_clock, a no-op on a real clock) and then
--- switches to the login of the person who does the step.  Choices that
--- look random are hashes of ids and the seed, so the day is the same on
--- every run with the same seed.
+-- switches to the login of the person who does the step and names that
+-- person in showroom.person (:person_clerk and the like, set by
+-- tools/demo), so the ledger and the audit trail record a name.  Choices
+-- that look random are hashes of ids and the seed, so the day is the same
+-- on every run with the same seed.
 
 -- 08:00, finance: on the 2nd of a month, settle the month before and
 -- close its statements; on Mondays, outlets remit the cash they collected
@@ -14,12 +16,15 @@ SELECT extract(day FROM :'day'::date) = 2 AND :'day'::date > DATE '2026-01-15' A
        extract(isodow FROM :'day'::date) = 1 AS monday \gset
 \if :month_end
 SET ROLE demo_finance;
+SET showroom.person = :'person_finance';
 SELECT count(*) AS settled FROM showroom.settle((:'day'::date - 2)) \gset
 SELECT count(*) AS closed FROM showroom.close_period((:'day'::date - 2)) \gset
 RESET ROLE;
+RESET showroom.person;
 \endif
 \if :monday
 SET ROLE demo_finance;
+SET showroom.person = :'person_finance';
 SELECT count(showroom.record_cod_remittance(r.outlet_id,
          round((r.due * CASE WHEN o.code = 'O-EXPRESS' THEN 0.8 ELSE 1 END)::numeric, 2),
          'BANK-' || :'day' || '-' || o.code))
@@ -31,12 +36,14 @@ SELECT count(showroom.record_cod_remittance(r.outlet_id,
   JOIN showroom.outlet o ON o.id = r.outlet_id
  WHERE r.due > 0 \gset
 RESET ROLE;
+RESET showroom.person;
 \endif
 
 -- 08:00, DC: the supplier's trucks arrive.  Each SKU is topped up to ten
 -- days of the demand the chain forecasts, plus a margin, when it falls
 -- below half of that.
 SET ROLE demo_dc;
+SET showroom.person = :'person_dc';
 SELECT count(showroom.receive_stock(f.dc_id, f.sku_id, f.qty, 'supplier delivery ' || :'day'))
   FROM (SELECT st.dc_id, st.sku_id,
                (ceil((t.target - st.available) / 10.0) * 10)::int AS qty
@@ -59,6 +66,7 @@ SELECT count(showroom.place_sample(st.id, s.id, 'SN-' || st.code || '-' || s.cod
                     WHERE x.store_id = st.id AND x.sku_id = s.id AND x.state = 'on_display')
    AND EXISTS (SELECT 1 FROM showroom.stock_balance b WHERE b.sku_id = s.id AND b.on_hand > b.allocated) \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 09:00, dispatcher: yesterday's customers are called back (the crews
 -- of the city express are late from May on, and some customers
@@ -68,6 +76,7 @@ RESET ROLE;
 -- days are tried once more one by one.
 SELECT demo.set_clock(:'day', '09:00') \gset
 SET ROLE demo_dispatcher;
+SET showroom.person = :'person_dispatcher';
 SELECT count(showroom.record_return_visit(s.id, v.score, v.answers)) AS visits,
        count(showroom.file_complaint(s.id, 'feedback.late', 'customer waited all afternoon'))
          FILTER (WHERE v.complain) AS complaints
@@ -86,6 +95,7 @@ SELECT count(showroom.move_order(id, 'closed')) AS closed_visits
 -- demo's superuser) hands today's orders over in demo.handoff, and the
 -- dispatcher records the delivery requests from it.
 RESET ROLE;
+RESET showroom.person;
 TRUNCATE demo.handoff;
 INSERT INTO demo.handoff (order_id, lon, lat, delivery_date, customer_name, category)
 SELECT o.id, ST_X(o.delivery_point), ST_Y(o.delivery_point), o.delivery_date, o.customer_name,
@@ -96,6 +106,7 @@ SELECT o.id, ST_X(o.delivery_point), ST_Y(o.delivery_point), o.delivery_date, o.
    AND NOT EXISTS (SELECT 1 FROM showroom.service_order s WHERE s.sales_order_id = o.id)
  ORDER BY o.id;
 SET ROLE demo_dispatcher;
+SET showroom.person = :'person_dispatcher';
 SELECT count(showroom.request_service('delivery', h.lon, h.lat, h.delivery_date,
                                       customer_name => h.customer_name,
                                       category => h.category,
@@ -108,12 +119,14 @@ SELECT count(showroom.dispatch(id)) AS late_dispatch
            AND service_date >= :'day'::date - 3
          ORDER BY id) x \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 09:30, DC: today's runs are planned and loaded, and every order due
 -- today or earlier is picked and shipped (orders that no run could take,
 -- and replacements of defective units, go on an extra trip).
 SELECT demo.set_clock(:'day', '09:30') \gset
 SET ROLE demo_dc;
+SET showroom.person = :'person_dc';
 SELECT count(*) FILTER (WHERE outcome = 'planned') AS on_runs
   FROM showroom.plan_runs((SELECT id FROM showroom.dc WHERE code = 'YQ-DC'), :'day'::date) \gset
 SELECT count(showroom.load_run(r.id)) AS runs
@@ -125,12 +138,14 @@ SELECT count(showroom.ship_order(id)) AS shipped
   FROM (SELECT id FROM showroom.sales_order
          WHERE state = 'picked' AND delivery_date <= :'day'::date ORDER BY id) x \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 10:00, store clerks: the day's sales.  An order the DC cannot fill
 -- fails whole (SR101) and the customer is lost; the clerk moves on.  A
 -- few times a month a store sells a display sample open-box.
 SELECT demo.set_clock(:'day', '10:00') \gset
 SET ROLE demo_clerk;
+SET showroom.person = :'person_clerk';
 DO $$
 DECLARE
   p record;
@@ -159,6 +174,7 @@ SELECT count(showroom.open_box_sale(x.id, 'B', (s.list_price_fen * 0.7)::bigint,
   JOIN showroom.sku s ON s.id = x.sku_id
  WHERE dd.day = :'day'::date AND dd.open_box < 0.12 \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 14:00, DC at the customers' doors: about one large unit in 70 is found
 -- defective and goes back (the supplier's fault, or the crew's when a
@@ -166,6 +182,7 @@ RESET ROLE;
 -- starts the installations.
 SELECT demo.set_clock(:'day', '14:00') \gset
 SET ROLE demo_dc;
+SET showroom.person = :'person_dc';
 SELECT count(showroom.report_defect(l.id, 1,
          CASE WHEN h % 3 = 0 AND so.outlet_id IS NOT NULL THEN 'outlet' ELSE 'supplier' END,
          CASE WHEN h % 3 = 0 THEN so.outlet_id END,
@@ -186,36 +203,56 @@ SELECT count(showroom.deliver_order(id)) AS delivered
   FROM (SELECT id FROM showroom.sales_order
          WHERE state IN ('shipped', 'partly_delivered') ORDER BY id) x \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 15:00, dispatcher: the installations that today's deliveries started,
 -- and second deliveries, are dispatched.
 SELECT demo.set_clock(:'day', '15:00') \gset
 SET ROLE demo_dispatcher;
+SET showroom.person = :'person_dispatcher';
 SELECT assigned AS installs_assigned FROM showroom.dispatch_date(:'day'::date) \gset
 RESET ROLE;
+RESET showroom.person;
 
--- 17:00, the outlets: crews report today's jobs done, step by step
--- (each step one row of the hash-chained audit trail).  A delivery whose
--- unit was found defective ends with that result; its second delivery is
--- done the next day, when the DC sends the replacement.
+-- 16:00 to 17:00, the outlets: crews accept today's jobs at 16:00, are
+-- on the way at 16:30 and report them done at 17:00, each step one row of
+-- the hash-chained audit trail (so decision support's step times are
+-- those of a working day, not zero).  A delivery whose unit was found
+-- defective ends with that result; its second delivery is done the next
+-- day, when the DC sends the replacement.  Every job accepted here is
+-- done at 17:00, so no job waits in accepted or on_the_way overnight.
+-- (The clock is moved by the demo's own session: writing it needs a
+-- superuser.)
+SELECT demo.set_clock(:'day', '16:00') \gset
+SET ROLE demo_outlet;
+SET showroom.person = :'person_outlet';
+SELECT count(showroom.move_order(s.id, 'accepted')) AS accepted
+  FROM (SELECT s.id FROM showroom.service_order s
+         WHERE s.state = 'dispatched' AND s.service_date <= :'day'::date
+           AND (s.origin IS DISTINCT FROM 'defect_redelivery' OR s.service_date < :'day'::date)
+         ORDER BY s.id) s \gset
+RESET ROLE;
+SELECT demo.set_clock(:'day', '16:30') \gset
+SET ROLE demo_outlet;
+SELECT count(showroom.move_order(s.id, 'on_the_way')) AS on_the_way
+  FROM (SELECT s.id FROM showroom.service_order s WHERE s.state = 'accepted' ORDER BY s.id) s \gset
+RESET ROLE;
 SELECT demo.set_clock(:'day', '17:00') \gset
 SET ROLE demo_outlet;
-SELECT count(showroom.move_order(id, 'accepted')) AS accepted,
-       count(showroom.move_order(id, 'on_the_way')) AS on_the_way,
-       count(showroom.move_order(id, 'done',
+SELECT count(showroom.move_order(id, 'done',
          CASE WHEN kind = 'installation' THEN 'installation.result.installed'
               WHEN EXISTS (SELECT 1 FROM showroom.service_order n WHERE n.previous_id = j.id)
               THEN 'delivery.result.defect_found'
               ELSE 'delivery.result.delivered' END)) AS done
   FROM (SELECT s.id, s.kind FROM showroom.service_order s
-         WHERE s.state = 'dispatched' AND s.service_date <= :'day'::date
-           AND (s.origin IS DISTINCT FROM 'defect_redelivery' OR s.service_date < :'day'::date)
-         ORDER BY s.id) j \gset
+         WHERE s.state = 'on_the_way' ORDER BY s.id) j \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- 18:00, finance: the cash the crews collected at the door today.
 SELECT demo.set_clock(:'day', '18:00') \gset
 SET ROLE demo_finance;
+SET showroom.person = :'person_finance';
 SELECT count(showroom.record_cod_collection(o.id, s.outlet_id, o.cod_fen / 100.0, 'cash',
                                             'crew of ' || s.outlet_id)) AS cod
   FROM showroom.sales_order o
@@ -225,6 +262,7 @@ SELECT count(showroom.record_cod_collection(o.id, s.outlet_id, o.cod_fen / 100.0
  WHERE o.state = 'delivered' AND o.cod_fen > 0
    AND NOT EXISTS (SELECT 1 FROM showroom.cod_collection c WHERE c.sales_order_id = o.id) \gset
 RESET ROLE;
+RESET showroom.person;
 
 -- The progress line.
 SELECT format('progress: %s  %s orders, %s delivered, %s service jobs', :'day',

@@ -108,9 +108,6 @@ function table(id, rows, cols) {
 }
 
 const t = r.totals;
-const whatif = (r.whatif || []).map((w) => Object.assign({}, w, {
-  saved: w.without_dc > 0 ? `${Math.round(100 * (1 - w.with_dc / w.without_dc))}%` : '',
-}));
 const html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>showroom demo: a year of a Yangquan appliance chain</title>
 <style>
@@ -134,12 +131,16 @@ ${map()}
 <h2>Units delivered per day by category (7-day average)</h2>
 ${chart()}
 <h2>Outlet performance</h2>
-${table('outlets', r.outlets, [['code', 'outlet'], ['name', 'name'], ['jobs', 'jobs done'], ['deliveries', 'deliveries'], ['installations', 'installations'], ['satisfaction', 'satisfaction (1-5)'], ['complaints', 'complaints'], ['defects', 'defects it caused'], ['paid', 'fees (yuan)'], ['suspended', 'suspended'], ['since', 'since']])}
+<p>From the report view showroom.outlet_performance, summed over the year; fees from showroom.statement_report.</p>
+${table('outlets', r.outlets, [['code', 'outlet'], ['name', 'name'], ['jobs', 'jobs done'], ['deliveries', 'deliveries'], ['installations', 'installations'], ['on_time', 'on time'], ['first_time', 'first-time fix'], ['visits', 'return visits'], ['satisfaction', 'satisfaction (1-5)'], ['complaints', 'complaints'], ['second', 'second deliveries it caused'], ['paid', 'fees and parts (yuan)'], ['suspended', 'suspended'], ['since', 'since']])}
 <h2>Settlement per month</h2>
 ${table('months', r.months, [['period', 'month'], ['statements', 'statements'], ['closed', 'closed'], ['fees', 'service fees'], ['penalties', 'penalties'], ['cod', 'COD (remitted minus collected)'], ['total', 'total (yuan)']])}
 <h2>Central distribution: what if there were no DC</h2>
-<p>An estimate from the year's own deliveries (tools/demo.d/80_whatif.sql): with the DC against each store holding and delivering its own stock.</p>
-${table('whatif', whatif, [['measure', 'measure'], ['with_dc', 'with the DC'], ['without_dc', 'without'], ['saved', 'saved'], ['note', 'how']])}
+<p>From the report view showroom.central_whatif_dc: the same sales with each store holding its own stock and restocked from the DC every day it sold (trips: customer deliveries plus restocks; stock: each store's cycle and safety stock) against one DC delivering to the customers (stock: the pooled demand's). The last row sums the trips and takes the mean of the monthly stock.</p>
+${table('whatif', r.whatif, [['month', 'month'], ['units', 'units sold'], ['store_model', 'trips, stores'], ['central', 'trips, DC'], ['shipped', 'trips the DC shipped'], ['second', 'of them second deliveries'], ['stock_store_model', 'stock, stores'], ['stock_central', 'stock, DC'], ['saved', 'stock saved']])}
+<h2>Who did what</h2>
+<p>Each step names its person in showroom.person: ledger rows written, service-order moves (decision support's person_work), return visits recorded, statements closed.</p>
+${table('who', r.who, [['who', 'person'], ['ledger_rows', 'ledger rows'], ['service_moves', 'service moves'], ['dispatches', 'dispatches'], ['finishes', 'jobs finished'], ['return_visits', 'return visits'], ['statements_closed', 'statements closed'], ['dispatch_to_accept_p50', 'dispatch to accept (median)'], ['accept_to_done_p50', 'accept to done (median)'], ['first_time_fix_share', 'first-time fix'], ['visit_score', 'visit score']])}
 </body></html>
 `;
 fs.writeFileSync(outFile, html);

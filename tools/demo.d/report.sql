@@ -3,9 +3,53 @@
 -- Read by tools/demo.d/report.js, which draws the HTML.  Geometry comes
 -- out as SVG path data from PostGIS (ST_AsSVG: x = lon, y = -lat), so
 -- the page needs no map library and no network.
+--
+-- What a BI tool could read is read as the BI login, demo_reporting,
+-- from the product's report views: the what-if of central distribution
+-- (central_whatif_dc), outlet performance (outlet_performance, summed
+-- over the year; satisfaction is the visit-weighted mean of the monthly
+-- means, which the view rounds to 2 places) and settlement per month
+-- (statement_report).  The rest (geometry, the demo's own tables, who did
+-- what, suspensions) is read by the demo's superuser session.
 \set QUIET on
 \pset tuples_only on
 \pset format unaligned
+SET ROLE demo_reporting;
+SELECT json_build_object(
+  'whatif', (SELECT json_agg(json_build_object(
+                'month', coalesce(to_char(month, 'YYYY-MM'), 'year'), 'units', units,
+                'store_model', store_model, 'central', central, 'shipped', shipped,
+                'second', second, 'stock_store_model', stock_store_model,
+                'stock_central', stock_central, 'saved', saved) ORDER BY month NULLS LAST)
+               FROM (SELECT month, sum(units_sold) AS units, sum(deliveries_store_model) AS store_model,
+                            sum(deliveries_central) AS central, sum(dc_trips_shipped) AS shipped,
+                            sum(second_deliveries_shipped) AS second,
+                            round(avg(stock_store_model)) AS stock_store_model,
+                            round(avg(stock_central)) AS stock_central,
+                            round(1 - sum(stock_central)::numeric / nullif(sum(stock_store_model), 0), 3) AS saved
+                       FROM showroom.central_whatif_dc GROUP BY ROLLUP (month)) w),
+  'performance', (SELECT json_object_agg(code, p) FROM (
+                    SELECT outlet_code AS code, json_build_object(
+                             'jobs', sum(jobs_done),
+                             'deliveries', sum(jobs_done) FILTER (WHERE kind = 'delivery'),
+                             'installations', sum(jobs_done) FILTER (WHERE kind = 'installation'),
+                             'on_time', round(sum(on_time)::numeric / nullif(sum(jobs_done), 0), 3),
+                             'first_time', round(sum(first_time_fix)::numeric / nullif(sum(jobs_done), 0), 3),
+                             'visits', sum(visits),
+                             'satisfaction', round(sum(satisfaction * visits) / nullif(sum(visits) FILTER (WHERE satisfaction IS NOT NULL), 0), 2),
+                             'complaints', sum(complaints),
+                             'second', sum(second_deliveries_caused)) AS p
+                      FROM showroom.outlet_performance GROUP BY outlet_code) q),
+  'paid', (SELECT json_object_agg(outlet_code, paid) FROM (
+             SELECT outlet_code, sum(service_fees + parts) AS paid
+               FROM showroom.statement_report GROUP BY outlet_code) f),
+  'months', (SELECT json_agg(m ORDER BY m.period) FROM (
+               SELECT to_char(period, 'YYYY-MM') AS period, count(*) AS statements,
+                      bool_and(state = 'closed') AS closed, sum(service_fees) AS fees,
+                      sum(penalties) AS penalties, sum(cod_collected + cod_remitted) AS cod,
+                      sum(total) AS total
+                 FROM showroom.statement_report GROUP BY period) m)) AS reporting \gset
+RESET ROLE;
 WITH box AS (SELECT ST_Extent(geom) AS b FROM demo.district),
 busy AS (SELECT run_date FROM showroom.run_stop
           GROUP BY run_date ORDER BY count(*) DESC, run_date LIMIT 1)
@@ -40,28 +84,15 @@ SELECT json_build_object(
                       FROM showroom.sales_order o JOIN showroom.sales_line l ON l.order_id = o.id
                       JOIN showroom.sku s ON s.id = l.sku_id
                      WHERE l.delivered_qty > 0 GROUP BY 1, 2) d),
-  'outlets', (SELECT json_agg(json_build_object('code', o.code, 'name', o.name,
-                 'jobs', (SELECT count(*) FROM showroom.service_order s WHERE s.outlet_id = o.id AND s.done_at IS NOT NULL),
-                 'deliveries', (SELECT count(*) FROM showroom.service_order s WHERE s.outlet_id = o.id AND s.kind = 'delivery' AND s.done_at IS NOT NULL),
-                 'installations', (SELECT count(*) FROM showroom.service_order s WHERE s.outlet_id = o.id AND s.kind = 'installation' AND s.done_at IS NOT NULL),
-                 'satisfaction', (SELECT round(avg(v.score), 2) FROM showroom.return_visit v WHERE v.outlet_id = o.id),
-                 'complaints', (SELECT count(*) FROM showroom.complaint c WHERE c.outlet_id = o.id),
-                 'defects', (SELECT count(*) FROM showroom.defect d WHERE d.outlet_id = o.id),
-                 'paid', (SELECT showroom.fen_to_yuan(sum(l.amount_fen)::bigint) FROM showroom.statement_line l
-                           JOIN showroom.statement st ON st.id = l.statement_id WHERE st.outlet_id = o.id
-                            AND l.component IN ('service_fee', 'parts')),
-                 'suspended', o.suspended_reason, 'since', o.suspended_at::date) ORDER BY o.code)
+  'outlets', (SELECT json_agg(jsonb_build_object('code', o.code, 'name', o.name)
+                 || coalesce((:'reporting'::jsonb -> 'performance' -> o.code), '{}')
+                 || jsonb_build_object('paid', :'reporting'::jsonb -> 'paid' -> o.code,
+                                       'suspended', o.suspended_reason, 'since', o.suspended_at::date)
+                 ORDER BY o.code)
               FROM showroom.outlet o),
-  'months', (SELECT json_agg(m ORDER BY m.period) FROM (
-               SELECT to_char(st.period, 'YYYY-MM') AS period, count(DISTINCT st.id) AS statements,
-                      bool_and(st.state = 'closed') AS closed,
-                      showroom.fen_to_yuan(coalesce(sum(l.amount_fen) FILTER (WHERE l.component = 'service_fee'), 0)::bigint) AS fees,
-                      showroom.fen_to_yuan(coalesce(sum(l.amount_fen) FILTER (WHERE l.component LIKE '%penalty'), 0)::bigint) AS penalties,
-                      showroom.fen_to_yuan(coalesce(sum(l.amount_fen) FILTER (WHERE l.component LIKE 'cod%'), 0)::bigint) AS cod,
-                      showroom.fen_to_yuan(coalesce(sum(l.amount_fen), 0)::bigint) AS total
-                 FROM showroom.statement st LEFT JOIN showroom.statement_line l ON l.statement_id = st.id
-                GROUP BY st.period) m),
-  'whatif', (SELECT json_agg(w) FROM demo.whatif w),
+  'months', :'reporting'::json -> 'months',
+  'whatif', :'reporting'::json -> 'whatif',
+  'who', (SELECT json_agg(w ORDER BY w.who) FROM demo.who_did_what w),
   'totals', json_build_object(
      'orders', (SELECT count(*) FROM showroom.sales_order),
      'key_account', (SELECT count(*) FROM showroom.sales_order WHERE channel = 'key_account'),

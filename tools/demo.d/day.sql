@@ -261,6 +261,13 @@ SELECT count(showroom.record_cod_collection(o.id, s.outlet_id, o.cod_fen / 100.0
                  ORDER BY s.id LIMIT 1) s ON true
  WHERE o.state = 'delivered' AND o.cod_fen > 0
    AND NOT EXISTS (SELECT 1 FROM showroom.cod_collection c WHERE c.sales_order_id = o.id) \gset
+-- The crews hand that cash in the same evening, each collection in full
+-- (cash still out after cash.overdue_days would block its collector).
+SELECT count(showroom.hand_in_cod(c.id, (c.amount_fen - coalesce(h.handed, 0))::bigint)) AS handed_in
+  FROM showroom.cod_collection c
+  LEFT JOIN (SELECT collection_id, sum(amount_fen) AS handed
+               FROM showroom.cod_handover GROUP BY collection_id) h ON h.collection_id = c.id
+ WHERE c.method = 'cash' AND c.amount_fen > coalesce(h.handed, 0) \gset
 RESET ROLE;
 RESET showroom.person;
 

@@ -268,6 +268,12 @@ SELECT count(showroom.hand_in_cod(c.id, (c.amount_fen - coalesce(h.handed, 0))::
   LEFT JOIN (SELECT collection_id, sum(amount_fen) AS handed
                FROM showroom.cod_handover GROUP BY collection_id) h ON h.collection_id = c.id
  WHERE c.method = 'cash' AND c.amount_fen > coalesce(h.handed, 0) \gset
+-- A handover above cash.review_fen counts only once a second person has
+-- reviewed it: the finance supervisor does, the same evening.
+SET showroom.person = 'Sun Hui (finance supervisor)';
+SELECT count(showroom.review_handover(h.id)) AS reviewed
+  FROM showroom.cod_handover h WHERE h.needs_review AND h.reviewed_by IS NULL \gset
+SET showroom.person = :'person_finance';
 RESET ROLE;
 RESET showroom.person;
 

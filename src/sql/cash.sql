@@ -99,6 +99,8 @@ BEGIN
                             coalesce(amount_fen::text, 'NULL'), coalesce(quote_literal(reference), 'NULL')),
             HINT = 'A payment has a month, a positive amount and a reference.';
   END IF;
+  PERFORM showroom.check_day('period', period);
+  PERFORM showroom.check_range('amount_fen', amount_fen, 1, 99999999999999);
   IF EXISTS (SELECT 1 FROM showroom.outlet_payment p
               WHERE p.outlet_id = record_outlet_payment.outlet_id
                 AND p.reference = btrim(record_outlet_payment.reference)) THEN
@@ -137,6 +139,7 @@ BEGIN
   IF outlet_id IS NULL OR period IS NULL THEN
     RAISE EXCEPTION 'outlet and month must not be null' USING ERRCODE = '22004';
   END IF;
+  PERFORM showroom.check_day('period', period);
   RETURN QUERY
   WITH RECURSIVE flows AS (
     SELECT f.category, f.period, sum(f.payable)::bigint AS payable, sum(f.paid)::bigint AS paid
@@ -273,6 +276,7 @@ BEGIN
       USING ERRCODE = '22023',
             DETAIL = format('No cash COD collection has id %s.', coalesce(collection_id::text, 'NULL'));
   END IF;
+  PERFORM showroom.check_range('amount_fen', amount_fen, -99999999999999, 99999999999999);
   SELECT coalesce(sum(h.amount_fen), 0) INTO already FROM showroom.cod_handover h
    WHERE h.collection_id = hand_in_cod.collection_id;
   IF amount_fen IS NULL OR amount_fen <= 0 OR already + amount_fen > c.amount_fen THEN

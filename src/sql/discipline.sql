@@ -333,12 +333,35 @@ COMMENT ON COLUMN showroom.outlet_points.penalties IS 'penalties, yuan';
 -- log_discipline: append one row to the discipline log.
 CREATE FUNCTION showroom.log_discipline(outlet_id bigint, incident_id bigint, action text, detail text)
 RETURNS void
-LANGUAGE sql VOLATILE PARALLEL UNSAFE
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
+AS $$
+BEGIN
+  IF action IS NULL OR detail IS NULL THEN
+    RAISE EXCEPTION 'a discipline log row needs an action and a detail'
+      USING ERRCODE = '22004',
+            DETAIL = format('action = %s, detail = %s.', coalesce(quote_literal(action), 'NULL'),
+                            coalesce(quote_literal(left(detail, 40)), 'NULL'));
+  END IF;
+  IF action NOT IN ('incident', 'appeal', 'upheld', 'rejected', 'suspend', 'lift',
+                    'reverse_suspension') THEN
+    RAISE EXCEPTION 'unknown discipline action %', quote_literal(left(action, 40))
+      USING ERRCODE = '22023', DETAIL = format('action = %s.', quote_literal(left(action, 40))),
+            HINT = 'Use incident, appeal, upheld, rejected, suspend, lift or reverse_suspension.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM showroom.outlet x WHERE x.id = outlet_id) THEN
+    RAISE EXCEPTION 'unknown outlet %', coalesce(outlet_id::text, 'NULL')
+      USING ERRCODE = 'SR201', DETAIL = format('No outlet has id %s.', coalesce(outlet_id::text, 'NULL'));
+  END IF;
+  IF incident_id IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM showroom.incident i WHERE i.id = incident_id) THEN
+    RAISE EXCEPTION 'unknown incident %', incident_id
+      USING ERRCODE = 'SR706', DETAIL = format('No incident has id %s.', incident_id);
+  END IF;
   INSERT INTO showroom.discipline_log (outlet_id, incident_id, action, detail, done_by)
   VALUES (outlet_id, incident_id, action, detail, showroom.acting_person());
-END;
+END
+$$;
 
 COMMENT ON FUNCTION showroom.log_discipline(bigint, bigint, text, text) IS
   'append a row to the discipline log';
@@ -502,6 +525,7 @@ DECLARE
   q date;
   new_id bigint;
 BEGIN
+  PERFORM showroom.check_time('occurred_at', occurred_at);
   IF occurred_at IS NULL OR occurred_at > now() THEN
     RAISE EXCEPTION 'invalid incident time'
       USING ERRCODE = '22023',
@@ -557,6 +581,7 @@ DECLARE
   s showroom.ladder_suspension;
   n integer := 0;
 BEGIN
+  PERFORM showroom.check_time('as_of', as_of);
   FOR s IN SELECT * FROM showroom.ladder_suspension l
             WHERE l.state = 'active' AND l.until <= as_of ORDER BY l.id FOR UPDATE
   LOOP
@@ -731,6 +756,7 @@ DECLARE
   d showroom.quality_deposit;
   n integer := 0;
 BEGIN
+  PERFORM showroom.check_day('as_of', as_of);
   FOR d IN SELECT * FROM showroom.quality_deposit q
             WHERE q.state = 'held' AND q.release_due <= day
             ORDER BY q.service_order_id FOR UPDATE

@@ -275,6 +275,32 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  IF order_id IS NULL OR component IS NULL OR outlet_id IS NULL OR amount_fen IS NULL
+     OR due_on IS NULL THEN
+    RAISE EXCEPTION 'an outlet amount needs an order, a component, an outlet, an amount and a due day'
+      USING ERRCODE = '22004',
+            DETAIL = format('order_id = %s, component = %s, outlet_id = %s, amount_fen = %s, due_on = %s.',
+                            coalesce(order_id::text, 'NULL'), coalesce(quote_literal(component), 'NULL'),
+                            coalesce(outlet_id::text, 'NULL'), coalesce(amount_fen::text, 'NULL'),
+                            coalesce(due_on::text, 'NULL'));
+  END IF;
+  PERFORM showroom.check_range('amount_fen', amount_fen, -99999999999999, 99999999999999);
+  PERFORM showroom.check_day('due_on', due_on);
+  IF component NOT IN ('fee_items', 'penalty', 'unpaid_redo', 'grade_cut',
+                       'deposit_withheld', 'deposit_released') THEN
+    RAISE EXCEPTION 'unknown outlet amount component %', quote_literal(left(component, 40))
+      USING ERRCODE = '22023',
+            DETAIL = format('component = %s.', quote_literal(left(component, 40))),
+            HINT = 'Use fee_items, penalty, unpaid_redo, grade_cut, deposit_withheld or deposit_released.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM showroom.service_order so WHERE so.id = order_id) THEN
+    RAISE EXCEPTION 'unknown service order %', order_id
+      USING ERRCODE = 'SR401', DETAIL = format('There is no service order with id %s.', order_id);
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM showroom.outlet x WHERE x.id = outlet_id) THEN
+    RAISE EXCEPTION 'unknown outlet %', outlet_id
+      USING ERRCODE = 'SR201', DETAIL = format('No outlet has id %s.', outlet_id);
+  END IF;
   IF amount_fen = 0 THEN
     DELETE FROM showroom.outlet_amount a
      WHERE a.service_order_id = order_id AND a.component = set_outlet_amount.component;
@@ -407,6 +433,18 @@ BEGIN
                             coalesce(floor_to::text, 'NULL')),
             HINT = 'A band has a lower end (the upper end may be NULL for "and above"); floors start at 1.';
   END IF;
+  PERFORM showroom.check_range('price_fen', price_fen, 0, 99999999999999);
+  PERFORM showroom.check_range('outlet_fen', outlet_fen, 0, 99999999999999);
+  PERFORM showroom.check_range('min_fen', min_fen, 0, 99999999999999);
+  PERFORM showroom.check_range('max_fen', max_fen, 0, 99999999999999);
+  PERFORM showroom.check_range('cap_fen', cap_fen, 0, 99999999999999);
+  PERFORM showroom.check_range('free_qty', free_qty, 0, 1000000);
+  PERFORM showroom.check_range('hp_from', hp_from, 0, 1000);
+  PERFORM showroom.check_range('hp_to', hp_to, 0, 1000);
+  PERFORM showroom.check_range('floor_from', floor_from, 1, 1000);
+  PERFORM showroom.check_range('floor_to', floor_to, 1, 1000);
+  PERFORM showroom.check_day('valid_from', valid_from);
+  PERFORM showroom.check_day('valid_to', valid_to);
   IF (floor_from IS NOT NULL) <> (it.unit = 'floor') THEN
     RAISE EXCEPTION 'floor band does not fit fee item %', item
       USING ERRCODE = '22023',
@@ -462,6 +500,7 @@ BEGIN
     RAISE EXCEPTION 'unknown fee price %', coalesce(price_id::text, 'NULL')
       USING ERRCODE = 'SR702', DETAIL = format('No fee price has id %s.', coalesce(price_id::text, 'NULL'));
   END IF;
+  PERFORM showroom.check_day('valid_to', valid_to);
   IF valid_to IS NULL OR valid_to < lower(p.valid) THEN
     RAISE EXCEPTION 'invalid end day for fee price %', price_id
       USING ERRCODE = '22023',
@@ -560,15 +599,16 @@ COMMENT ON FUNCTION showroom.fee_price_for(text, text, numeric, text, integer, d
   'the most specific price of a fee item for a category, hp, channel, floor and day; SR702 if none';
 
 -- fee_region_at: the fee region of a point (the highest multiplier where
--- regions overlap), or NULL.  Kept apart so that fee_compute's arithmetic
--- runs without PostGIS's schema in its search_path.
+-- regions overlap), or NULL; SR203 for a point without SRID.  Kept apart
+-- so that fee_compute's arithmetic runs without PostGIS's schema in its
+-- search_path.
 CREATE FUNCTION showroom.fee_region_at(point geometry)
 RETURNS showroom.fee_region
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, public, pg_temp
 AS $$
   SELECT r.* FROM showroom.fee_region r
-   WHERE ST_Covers(r.area, point)
+   WHERE ST_Covers(r.area, showroom.to_lonlat(point))
    ORDER BY r.multiplier DESC, r.id LIMIT 1
 $$;
 
@@ -626,6 +666,19 @@ DECLARE
   used bigint;
   why text;
 BEGIN
+  IF doc_kind IS NULL OR doc_kind NOT IN ('quote', 'receipt') THEN
+    RAISE EXCEPTION 'unknown fee document kind %', coalesce(quote_literal(left(doc_kind, 40)), 'NULL')
+      USING ERRCODE = '22023',
+            DETAIL = format('Order %s, doc_kind = %s.', order_id,
+                            coalesce(quote_literal(left(doc_kind, 40)), 'NULL')),
+            HINT = 'Use quote or receipt.';
+  END IF;
+  IF charged_fen IS NOT NULL AND doc_kind = 'quote' THEN
+    RAISE EXCEPTION 'a quote has no charged amount'
+      USING ERRCODE = '22023', DETAIL = format('Order %s, charged_fen = %s.', order_id, charged_fen),
+            HINT = 'Pass NULL for a quote; the charged amount belongs to a receipt.';
+  END IF;
+  PERFORM showroom.check_range('charged_fen', charged_fen, 0, 99999999999999);
   IF measures IS NULL OR cardinality(measures) = 0 THEN
     RAISE EXCEPTION 'a % needs at least one measured item', doc_kind
       USING ERRCODE = '22023', DETAIL = format('Order %s, measures %s.', order_id,

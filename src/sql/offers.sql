@@ -205,6 +205,10 @@ AS $$
 DECLARE
   new_id bigint;
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM showroom.outlet x WHERE x.id = outlet_id) THEN
+    RAISE EXCEPTION 'unknown outlet %', coalesce(outlet_id::text, 'NULL')
+      USING ERRCODE = 'SR201', DETAIL = format('No outlet has id %s.', coalesce(outlet_id::text, 'NULL'));
+  END IF;
   INSERT INTO showroom.offer (service_order_id, outlet_id, round, expires_at)
   VALUES (order_id, outlet_id,
           (SELECT count(*) + 1 FROM showroom.offer f WHERE f.service_order_id = order_id),
@@ -450,6 +454,7 @@ LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  PERFORM showroom.check_time('as_of', as_of);
   RETURN QUERY
   WITH live AS (
     SELECT o.id, o.kind, o.state, o.outlet_id, o.created_at, lim.accept, lim.contact, lim.finish,
@@ -506,6 +511,8 @@ BEGIN
                             coalesce(first_day::text, 'NULL'), coalesce(last_day::text, 'NULL')),
             HINT = 'A peak has a name and a first day no later than its last.';
   END IF;
+  PERFORM showroom.check_day('first_day', first_day);
+  PERFORM showroom.check_day('last_day', last_day);
   IF stretch IS NULL OR stretch < 1 OR stretch > 10 THEN
     RAISE EXCEPTION 'peak stretch out of range'
       USING ERRCODE = '22003', DETAIL = format('stretch = %s.', coalesce(stretch::text, 'NULL')),
@@ -543,6 +550,9 @@ BEGIN
                             coalesce(temporary::text, 'NULL')),
             HINT = 'Give days in order and a capacity of 0 or more, or mark the outlet temporary.';
   END IF;
+  PERFORM showroom.check_day('first_day', first_day);
+  PERFORM showroom.check_day('last_day', last_day);
+  PERFORM showroom.check_range('jobs', jobs, 0, 10000);
   INSERT INTO showroom.peak_outlet (outlet_id, days, jobs, temporary)
   VALUES (outlet_id, daterange(first_day, last_day, '[]'), jobs, temporary)
   RETURNING id INTO new_id;

@@ -260,6 +260,7 @@ BEGIN
     RAISE EXCEPTION 'kind, category, valid_from and tariff must not be null'
       USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  PERFORM showroom.check_day('valid_from', valid_from);
   IF NOT EXISTS (SELECT 1 FROM showroom.service_kind k WHERE k.code = add_fee_rule.kind) THEN
     RAISE EXCEPTION 'unknown service kind "%"', kind USING ERRCODE = 'SR207';
   END IF;
@@ -676,6 +677,12 @@ BEGIN
     RAISE EXCEPTION 'no argument of record_cod_collection may be null'
       USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  IF btrim(collected_by) = '' THEN
+    RAISE EXCEPTION 'collector must not be empty'
+      USING ERRCODE = '22023', DETAIL = format('collected_by = %s.', quote_literal(collected_by)),
+            HINT = 'Name the crew member who took the money.';
+  END IF;
+  PERFORM showroom.check_time('collected_at', collected_at);
   IF NOT EXISTS (SELECT 1 FROM showroom.sales_order o WHERE o.id = record_cod_collection.sales_order_id) THEN
     RAISE EXCEPTION 'unknown sales order %', sales_order_id USING ERRCODE = 'SR104';
   END IF;
@@ -724,6 +731,12 @@ BEGIN
     RAISE EXCEPTION 'no argument of record_cod_remittance may be null'
       USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  IF btrim(reference) = '' THEN
+    RAISE EXCEPTION 'remittance reference must not be empty'
+      USING ERRCODE = '22023', DETAIL = format('reference = %s.', quote_literal(reference)),
+            HINT = 'Give the bank or receipt reference of the remittance.';
+  END IF;
+  PERFORM showroom.check_time('remitted_at', remitted_at);
   IF NOT EXISTS (SELECT 1 FROM showroom.outlet o WHERE o.id = record_cod_remittance.outlet_id) THEN
     RAISE EXCEPTION 'unknown outlet %', outlet_id USING ERRCODE = 'SR201';
   END IF;
@@ -810,6 +823,7 @@ BEGIN
   IF period IS NULL THEN
     RAISE EXCEPTION 'period must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  PERFORM showroom.check_day('period', period);
   month := date_trunc('month', period)::date;
   IF month + interval '1 month' > showroom.business_date(now()) THEN
     RAISE EXCEPTION 'month % has not ended yet', to_char(month, 'YYYY-MM')

@@ -37,7 +37,7 @@ SELECT showroom.set_part_price(1, 1200, '2026-01-01') IS NOT NULL AS priced,
        showroom.issue_parts(1, 1, 1, 5) AS at_outlet;
 -- A sale for the DC to pick.
 SELECT showroom.sell(1, 113.62, 37.84, '{1}', '{1}', customer_name => 'first buyer',
-                     delivery_date => '2026-06-03');
+                     delivery_date => showroom.business_date(now()) + 7);
 SELECT showroom.add_vehicle(1, 'RV1', 8000, 1500, '08:00', '18:00', false) AS vehicle;
 
 -- One login per role, mapped to the first store, DC and outlet.
@@ -74,7 +74,7 @@ END $$;
 SELECT 'dc receives' AS "case", sr_roles.act($$SELECT showroom.receive_stock(1, 1, 3, 'truck 7')$$);
 SELECT 'dc picks' AS "case", sr_roles.act($$SELECT showroom.pick_order(1)$$);
 SELECT 'dc plans the day''s runs' AS "case",
-       sr_roles.act($$SELECT string_agg(order_id || ' ' || outcome, ', ') FROM showroom.plan_runs(1, '2026-06-03')$$);
+       sr_roles.act($$SELECT string_agg(order_id || ' ' || outcome, ', ') FROM showroom.plan_runs(1, showroom.business_date(now()) + 7)$$);
 SELECT 'dc places a sample' AS "case", sr_roles.act($$SELECT showroom.place_sample(1, 1, 'SN-1')$$);
 SELECT 'dc ships' AS "case", sr_roles.act($$SELECT showroom.ship_order(1)$$);
 SELECT 'dc delivers' AS "case", sr_roles.act($$SELECT showroom.deliver_order(1)$$);

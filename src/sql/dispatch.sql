@@ -233,9 +233,14 @@ AS 'MODULE_PATHNAME', 'showroom_reassign';
 COMMENT ON FUNCTION showroom.reassign(bigint, bigint, text) IS
   'move a dispatched service order to another outlet, with a reason; its booked capacity moves with it';
 
+-- jit is off inside: the batch's statements are index probes and row
+-- writes, which compiled expressions do not speed up, and the planner's
+-- cost of its covering join (ST_Covers is priced high) would otherwise
+-- have every call spend about half a second compiling.
 CREATE FUNCTION showroom.dispatch_date(day date, OUT assigned integer, OUT unassigned integer)
 LANGUAGE c VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_dispatch_date';
 
 COMMENT ON FUNCTION showroom.dispatch_date(date) IS

@@ -20,7 +20,12 @@
 #    per transaction, the orders spread over the districts, with the
 #    notices sent by the relay (dispatch.notify_relay on) and, for
 #    context, sent in the transaction (off).  Prints TPS of each and the
-#    ratios, and for context the baseline plus a NOTIFY.
+#    ratios, and for context the baseline plus a NOTIFY and a naive
+#    dispatch: PL/pgSQL that locks the order, takes the lowest outlet whose
+#    area pieces cover it, books one unit of that outlet's load, sets the
+#    order's outlet and writes one log row (no capability, ranking, trail
+#    or notice), on copies of the same orders and areas; its ratio is
+#    about as close as any dispatch that books and records can come.
 # 5. The dispatcher's screen: mean time of showroom.candidates() for one
 #    order (3,000 orders inside districts, taken at random), from pgbench
 #    at one client.
@@ -125,8 +130,45 @@ CREATE SEQUENCE public.next_order;
 SELECT setval('public.next_order', (SELECT min(id) FROM showroom.service_order WHERE service_date = '2026-06-02'), false);
 CREATE TABLE public.spread (id integer PRIMARY KEY, n integer NOT NULL);
 INSERT INTO public.spread SELECT i, 0 FROM generate_series(1, 10000) i;
+-- The naive dispatch: the same orders and pieces, tables of its own.
+CREATE TABLE public.naive_order (id bigint PRIMARY KEY, point geometry(Point, 4326) NOT NULL,
+  outlet_id bigint);
+INSERT INTO public.naive_order SELECT id, point, NULL FROM showroom.service_order
+ WHERE service_date = '2026-06-02';
+CREATE TABLE public.naive_piece AS SELECT outlet_id, geom FROM showroom.service_area_piece
+ WHERE outlet_id IS NOT NULL;
+CREATE INDEX ON public.naive_piece USING gist (geom);
+CREATE TABLE public.naive_load (outlet_id bigint PRIMARY KEY, booked integer NOT NULL)
+  WITH (fillfactor = 50);
+INSERT INTO public.naive_load SELECT id, 0 FROM showroom.outlet;
+CREATE TABLE public.naive_log (id bigserial PRIMARY KEY, order_id bigint NOT NULL,
+  outlet_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
+CREATE FUNCTION public.naive_dispatch(o bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  pt geometry;
+  chosen bigint;
+BEGIN
+  SELECT point INTO pt FROM public.naive_order WHERE id = o FOR UPDATE;
+  SELECT p.outlet_id INTO chosen FROM public.naive_piece p
+   WHERE ST_Covers(p.geom, pt) ORDER BY p.outlet_id LIMIT 1;
+  UPDATE public.naive_load SET booked = booked + 1
+   WHERE outlet_id = chosen AND booked < 100000;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  UPDATE public.naive_order SET outlet_id = chosen WHERE id = o;
+  INSERT INTO public.naive_log (order_id, outlet_id) VALUES (o, chosen);
+  RETURN chosen;
+END
+$$;
+CREATE SEQUENCE public.naive_next;
+SELECT setval('public.naive_next', (SELECT min(id) FROM public.naive_order), false);
 VACUUM ANALYZE;
 CHECKPOINT;
+SQL
+cat >"$work/naive.sql" <<'SQL'
+SELECT public.naive_dispatch(nextval('public.naive_next'));
 SQL
 cat >"$work/update.sql" <<'SQL'
 \set id random(1, 10000)
@@ -149,6 +191,8 @@ COMMIT;
 SQL
 tps_update=$(tps "$work/update.sql")
 q -c CHECKPOINT
+tps_naive=$(tps "$work/naive.sql")
+q -c CHECKPOINT
 tps_notify=$(tps "$work/update_notify.sql")
 q -c CHECKPOINT
 tps_direct=$(tps "$work/dispatch.sql")
@@ -160,6 +204,7 @@ sleep 1
 q -At -c "SELECT 'dispatched ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', left pending ' || count(*) FILTER (WHERE outlet_id IS NULL AND id <= (SELECT last_value FROM public.next_order)) || ', notices unsent ' || (SELECT count(*) FROM showroom.outlet_notice) FROM showroom.service_order WHERE service_date = '2026-06-02'"
 printf 'raw spread UPDATE:             %8.0f tps\n' "$tps_update"
 printf 'same plus a NOTIFY:            %8.0f tps (the ceiling NOTIFY puts on any notifying transaction)\n' "$tps_notify"
+printf 'naive dispatch (reference):    %8.0f tps (ratio %.2f)\n' "$tps_naive" "$(echo "$tps_naive / $tps_update" | bc -l)"
 printf 'dispatch(), NOTIFY in the tx:  %8.0f tps (ratio %.2f)\n' "$tps_direct" "$(echo "$tps_direct / $tps_update" | bc -l)"
 printf 'dispatch(), notices by relay:  %8.0f tps\n' "$tps_dispatch"
 printf 'single ratio: %.2f (target >= 0.7)\n' "$(echo "$tps_dispatch / $tps_update" | bc -l)"

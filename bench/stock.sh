@@ -11,8 +11,19 @@
 #   raw hot     UPDATE of one row (on_hand - 1)
 #   sell spread one-line sale of a random SKU of 10,000
 #   sell hot    one-line sale of one SKU whose stock is split over 32 slots
+#   naive spread  the reference allocation the targets were set against:
+#               PL/pgSQL SELECT ... FOR UPDATE, UPDATE, INSERT of one row,
+#               on a random row of 10,000 (no order, line or ledger)
+#   naive hot   the same on one item split over 32 slots: each backend
+#               takes the slot its process id picks, else any free one
+#   bare rows   the rows the data model asks a sale to write, and nothing
+#               else: PL/pgSQL that updates one stock row of 10,000 and
+#               inserts an order, a line, an allocation and a ledger row
+#               into plain tables (keys and the indexes a sale's rows need,
+#               no checks, triggers or security)
 # and prints TPS and the ratios sell spread / raw spread and sell hot /
-# raw hot.  Then it drains a second hot SKU (3,000 units, 16 clients,
+# raw hot, and the same ratios of the naive reference, which show how
+# close any allocation that writes a row can come on this machine.  Then it drains a second hot SKU (3,000 units, 16 clients,
 # 4,000 attempts), prints how many attempts pgbench processed and how
 # many failed on a deadlock, counts refusals made while units remained, and
 # checks the ledger (verify_stock) and counts oversold units.  Each run
@@ -59,6 +70,88 @@ CREATE TABLE public.bench_raw (id integer PRIMARY KEY, on_hand integer NOT NULL)
   WITH (fillfactor = 50);
 INSERT INTO public.bench_raw SELECT g, 1000000 FROM generate_series(0, 10000) g;
 
+-- The naive reference: one stock row per item (32 slots for the hot
+-- one, item 0) and one row written per allocation.
+CREATE TABLE public.naive_stock (id integer PRIMARY KEY, on_hand integer NOT NULL)
+  WITH (fillfactor = 50);
+INSERT INTO public.naive_stock SELECT g, 1000000 FROM generate_series(1, 10000) g;
+CREATE TABLE public.naive_slot (slot integer PRIMARY KEY, on_hand integer NOT NULL)
+  WITH (fillfactor = 50);
+INSERT INTO public.naive_slot SELECT g, 1000000 FROM generate_series(0, 31) g;
+CREATE TABLE public.naive_alloc (id bigserial PRIMARY KEY, item integer NOT NULL,
+  qty integer NOT NULL, at timestamptz NOT NULL DEFAULT now());
+CREATE FUNCTION public.naive_sell(item integer) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  left_units integer;
+  alloc_id bigint;
+BEGIN
+  SELECT on_hand INTO left_units FROM public.naive_stock WHERE id = item FOR UPDATE;
+  IF left_units < 1 THEN
+    RAISE EXCEPTION 'out of stock' USING ERRCODE = 'SR101';
+  END IF;
+  UPDATE public.naive_stock SET on_hand = on_hand - 1 WHERE id = item;
+  INSERT INTO public.naive_alloc (item, qty) VALUES (item, 1) RETURNING id INTO alloc_id;
+  RETURN alloc_id;
+END
+$$;
+CREATE FUNCTION public.naive_sell_hot() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  s integer := pg_backend_pid() % 32;
+  alloc_id bigint;
+BEGIN
+  UPDATE public.naive_slot SET on_hand = on_hand - 1 WHERE slot = s AND on_hand > 0;
+  IF NOT FOUND THEN
+    SELECT slot INTO s FROM public.naive_slot WHERE on_hand > 0
+     LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'out of stock' USING ERRCODE = 'SR101';
+    END IF;
+    UPDATE public.naive_slot SET on_hand = on_hand - 1 WHERE slot = s;
+  END IF;
+  INSERT INTO public.naive_alloc (item, qty) VALUES (0, 1) RETURNING id INTO alloc_id;
+  RETURN alloc_id;
+END
+$$;
+
+-- The bare rows of a sale.
+CREATE TABLE public.bare_order (id bigserial PRIMARY KEY, store_id bigint NOT NULL,
+  dc_id bigint NOT NULL, state text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE public.bare_line (id bigserial PRIMARY KEY, order_id bigint NOT NULL,
+  line_no integer NOT NULL, item integer NOT NULL, qty integer NOT NULL,
+  price_fen bigint NOT NULL, UNIQUE (order_id, line_no));
+CREATE TABLE public.bare_alloc (id bigserial PRIMARY KEY, line_id bigint NOT NULL,
+  order_id bigint NOT NULL, item integer NOT NULL, qty integer NOT NULL,
+  open_qty integer NOT NULL);
+CREATE INDEX ON public.bare_alloc (order_id);
+CREATE TABLE public.bare_ledger (id bigserial PRIMARY KEY, item integer NOT NULL,
+  kind text NOT NULL, qty integer NOT NULL, alloc_id bigint NOT NULL,
+  at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX ON public.bare_ledger (item);
+CREATE FUNCTION public.bare_sell(item integer) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  o bigint;
+  l bigint;
+  a bigint;
+BEGIN
+  UPDATE public.naive_stock SET on_hand = on_hand - 1 WHERE id = item AND on_hand >= 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'out of stock' USING ERRCODE = 'SR101';
+  END IF;
+  INSERT INTO public.bare_order (store_id, dc_id, state) VALUES (1, 1, 'open')
+    RETURNING id INTO o;
+  INSERT INTO public.bare_line (order_id, line_no, item, qty, price_fen)
+    VALUES (o, 1, item, 1, 100000) RETURNING id INTO l;
+  INSERT INTO public.bare_alloc (line_id, order_id, item, qty, open_qty)
+    VALUES (l, o, item, 1, 1) RETURNING id INTO a;
+  INSERT INTO public.bare_ledger (item, kind, qty, alloc_id)
+    VALUES (item, 'allocation', 1, a);
+  RETURN o;
+END
+$$;
+
 CREATE TABLE public.bench_refusal (available integer NOT NULL);
 CREATE FUNCTION public.bench_try_sell(sku bigint) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -85,6 +178,17 @@ SQL
 cat >"$work/sell_hot.sql" <<'SQL'
 SELECT showroom.sell(1, 113.6, 37.9, '{10001}', '{1}');
 SQL
+cat >"$work/naive_spread.sql" <<'SQL'
+\set item random(1, 10000)
+SELECT public.naive_sell(:item);
+SQL
+cat >"$work/naive_hot.sql" <<'SQL'
+SELECT public.naive_sell_hot();
+SQL
+cat >"$work/bare_spread.sql" <<'SQL'
+\set item random(1, 10000)
+SELECT public.bare_sell(:item);
+SQL
 cat >"$work/drain.sql" <<'SQL'
 SELECT public.bench_try_sell(10002);
 SQL
@@ -102,16 +206,30 @@ tps() {
 	echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | cut -d. -f1
 }
 
-printf '%-8s %11s %11s %11s %11s %13s %11s\n' clients raw_spread raw_hot \
-	sell_spread sell_hot spread_ratio hot_ratio
+# ratio A B: A / B to two places.
+ratio() { echo "scale=2; $1 / $2" | bc; }
+
+fmt='%-7s %10s %7s %11s %8s %12s %9s %11s %6s %5s %8s %5s %6s\n'
+# shellcheck disable=SC2059
+printf "$fmt" clients raw_spread raw_hot sell_spread sell_hot naive_spread \
+	naive_hot bare_spread spread hot n_spread n_hot b_spread
 for c in 1 4 16; do
 	rs=$(tps raw_spread $c)
 	rh=$(tps raw_hot $c)
 	ss=$(tps sell_spread $c)
 	sh=$(tps sell_hot $c)
-	printf '%-8s %11s %11s %11s %11s %13s %11s\n' "$c" "$rs" "$rh" "$ss" "$sh" \
-		"$(echo "scale=2; $ss / $rs" | bc)" "$(echo "scale=2; $sh / $rh" | bc)"
+	ns=$(tps naive_spread $c)
+	nh=$(tps naive_hot $c)
+	bs=$(tps bare_spread $c)
+	# shellcheck disable=SC2059
+	printf "$fmt" "$c" "$rs" "$rh" "$ss" "$sh" "$ns" "$nh" "$bs" \
+		"$(ratio "$ss" "$rs")" "$(ratio "$sh" "$rh")" \
+		"$(ratio "$ns" "$rs")" "$(ratio "$nh" "$rh")" "$(ratio "$bs" "$rs")"
 done
+echo "spread = sell spread / raw spread (target 0.8); hot = sell hot / raw hot (target 3);"
+echo "n_spread, n_hot: the same ratios of the naive one-row reference;"
+echo "b_spread: bare rows / raw spread, about the most a sale that writes its rows"
+echo "through SQL statements can reach."
 
 # Drain: 16 clients make 4,000 attempts on 3,000 units.
 # Any client that stops on an error other than SR101, and any attempt

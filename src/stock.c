@@ -70,6 +70,8 @@ typedef struct SellLine
 	int32		qty;
 	int64		price_fen;		/* -1 until known */
 	int32		short_qty;		/* units no slot could give */
+	int16		max_slot;		/* the SKU's highest slot in the DC, -1 if
+								 * none (read without a lock) */
 } SellLine;
 
 /* Units of one line reserved in one slot. */
@@ -155,6 +157,7 @@ static SPIPlanPtr plan_ref_lines = NULL;
 static SPIPlanPtr plan_today = NULL;
 static SPIPlanPtr plan_store = NULL;
 static SPIPlanPtr plan_take_one = NULL;
+static SPIPlanPtr plan_take_zero = NULL;
 static SPIPlanPtr plan_lock_slots = NULL;
 static SPIPlanPtr plan_take_slot = NULL;
 static SPIPlanPtr plan_new_slot = NULL;
@@ -239,7 +242,10 @@ stock_prepare_all(void)
 		"SELECT showroom.business_date(pg_catalog.now())", 0, NULL);
 	plan_store = stock_prepare(
 		"SELECT s.home_dc_id, s.active, r.id, h.active, "
-		" k.id, k.active, k.list_price_fen "
+		" k.id, k.active, k.list_price_fen, "
+		" (SELECT max(b.slot) FROM showroom.stock_balance b "
+		"   WHERE b.dc_id = coalesce(r.id, s.home_dc_id) "
+		"     AND b.sku_id = k.id) "
 		"FROM showroom.store s "
 		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
 		" WHERE d.active AND ST_Covers(d.region, "
@@ -256,6 +262,10 @@ stock_prepare_all(void)
 		"   AND s.on_hand - s.allocated >= $3 "
 		" ORDER BY s.slot LIMIT 1 FOR UPDATE SKIP LOCKED) "
 		"RETURNING b.slot", 4, t_take);
+	plan_take_zero = stock_prepare(
+		"UPDATE showroom.stock_balance SET allocated = allocated + $3 "
+		"WHERE dc_id = $1 AND sku_id = $2 AND slot = 0 "
+		"  AND on_hand - allocated >= $3", 3, t_take);
 	plan_lock_slots = stock_prepare(
 		"SELECT slot, on_hand - allocated FROM showroom.stock_balance "
 		"WHERE dc_id = $1 AND sku_id = $2 ORDER BY slot FOR UPDATE",
@@ -681,9 +691,9 @@ sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
 /*
  * sell_check_skus
  *		Check that every line's SKU exists and is active, and fill in list
- *		prices where the caller gave none.
+ *		prices where the caller gave none; note each SKU's highest slot.
  *
- * Reads the SKU columns (5 to 7) of the rows sell_choose_dc left in
+ * Reads the SKU columns (5 to 8) of the rows sell_choose_dc left in
  * SPI_tuptable.
  */
 static void
@@ -704,6 +714,7 @@ sell_check_skus(SellLine *lines, int n)
 			TupleDesc	desc = tt->tupdesc;
 			bool		isnull;
 			Datum		id = SPI_getbinval(tup, desc, 5, &isnull);
+			Datum		max_slot;
 
 			if (isnull || DatumGetInt64(id) != lines[i].sku_id)
 				continue;
@@ -718,6 +729,8 @@ sell_check_skus(SellLine *lines, int n)
 			if (lines[i].price_fen < 0)
 				lines[i].price_fen =
 					DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
+			max_slot = SPI_getbinval(tup, desc, 8, &isnull);
+			lines[i].max_slot = isnull ? -1 : DatumGetInt16(max_slot);
 		}
 		if (!found)
 			ereport(ERROR,
@@ -926,7 +939,12 @@ sell_take_one(Datum *v)
  *
  * First one statement tries a single unlocked slot that holds the whole
  * demand; failing that, every slot of the SKU is locked in slot order and
- * the units are gathered from all of them.
+ * the units are gathered from all of them.  A SKU with one slot (slot 0,
+ * as most are) is tried with a plain UPDATE of that slot instead, which
+ * needs neither a row lock of its own nor a subtransaction: if it finds
+ * too few units it may keep a lock on slot 0 (as any UPDATE that rechecks
+ * a row updated under it does), and slot 0 comes first in the order the
+ * thorough way locks slots in, so that lock cannot reverse the order.
  */
 static void
 sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
@@ -962,7 +980,13 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	slot = sell_take_one(v);
+	if (lines[0].max_slot == 0)
+	{
+		stock_exec(plan_take_zero, v, NULL, SPI_OK_UPDATE);
+		slot = SPI_processed == 1 ? 0 : -1;
+	}
+	else
+		slot = sell_take_one(v);
 	if (slot >= 0)
 	{
 		for (i = 0; i < n; i++)

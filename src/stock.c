@@ -12,9 +12,13 @@
  * own, and they commit in parallel.  Only if no free slot can serve the
  * demand does it lock every slot of the SKU, in slot order, and gather
  * the units from several; so a unit that exists anywhere is found, and a
- * sale is never refused while units remain.  Lines are handled by SKU in ascending order, and
- * every other stock path locks balances in the same order, so concurrent
- * multi-line sales cannot deadlock.
+ * sale is never refused while units remain.  A SKU kept in one slot (most
+ * are) skips the search: one plain UPDATE of that slot reserves it.  Lines
+ * are handled by SKU in ascending order, and every other stock path locks
+ * balances in the same order, so concurrent multi-line sales cannot
+ * deadlock.  A one-line order served from one slot writes its line,
+ * allocation and ledger row with three plain INSERTs; larger orders use
+ * one statement for all of their rows.
  *
  * The rest of the order's lifecycle (pick, ship, deliver, cancel, ...) is
  * plain SQL in src/sql/stock.sql; it is not on a hot path.

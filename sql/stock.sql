@@ -39,6 +39,11 @@ SELECT (SELECT count(*) FROM showroom.sales_order) AS orders,
        (SELECT count(*) FROM showroom.stock_movement) AS movements,
        (SELECT sum(allocated) FROM showroom.stock_balance) AS allocated;
 SELECT 'short' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1,2,1}', '{30,9,10}')$$);
+-- One line from a SKU kept in one slot takes the plain UPDATE of that
+-- slot; too few units there, or no balance row at all in the serving DC
+-- (TV1 was never received at TY), end in the same refusal.
+SELECT 'short, one line' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{2}', '{9}')$$);
+SELECT 'never received' AS "case", pg_temp.try($$SELECT showroom.sell(1, 112.5, 37.8, '{2}', '{1}')$$);
 SELECT 'unknown store' AS "case", pg_temp.try($$SELECT showroom.sell(99, 113.6, 37.9, '{1}', '{1}')$$);
 SELECT 'null store' AS "case", pg_temp.try($$SELECT showroom.sell(NULL, 113.6, 37.9, '{1}', '{1}')$$);
 SELECT 'inactive store' AS "case", pg_temp.try($$SELECT showroom.sell(3, 113.6, 37.9, '{1}', '{1}')$$);

@@ -179,6 +179,16 @@ COMMENT ON COLUMN showroom.unassigned_orders.checked_at IS 'when dispatch last t
 -- capable outlet based within dispatch.screen_radius_m, with the facts
 -- and the verdict; eligible outlets are ranked (rank 1 is what dispatch
 -- would choose), the others carry a reason.
+--
+-- These functions and dispatch, assign and reassign below run with
+-- sequential scans, hash joins and merge joins off.  Every statement of
+-- theirs reads a few rows by key, and each backend plans it once, at its
+-- first call, then keeps the plan.  On a new date or a new database the
+-- load tables are empty at that moment, and the planner would otherwise
+-- keep a plan that scans and hashes whole tables (outlets, loads,
+-- capabilities) on every later call.  Measured on one sandbox: sessions
+-- that had planned on empty load tables dispatched 538 orders a second
+-- at 16 clients, new sessions on the same data 1,700.
 CREATE FUNCTION showroom.candidates(service_order_id bigint)
 RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer,
                capacity integer, load integer, kind_limit integer, kind_load integer,
@@ -187,6 +197,9 @@ RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer
                rank integer, reason text)
 LANGUAGE c STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS 'MODULE_PATHNAME', 'showroom_candidates_for_order';
 
 COMMENT ON FUNCTION showroom.candidates(bigint) IS
@@ -200,6 +213,9 @@ RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer
                rank integer, reason text)
 LANGUAGE c STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS 'MODULE_PATHNAME', 'showroom_candidates_at';
 
 COMMENT ON FUNCTION showroom.candidates(geometry, text, text, date) IS
@@ -210,6 +226,9 @@ CREATE FUNCTION showroom.dispatch(service_order_id bigint)
 RETURNS bigint
 LANGUAGE c VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS 'MODULE_PATHNAME', 'showroom_dispatch';
 
 COMMENT ON FUNCTION showroom.dispatch(bigint) IS
@@ -219,6 +238,9 @@ CREATE FUNCTION showroom.assign(service_order_id bigint, outlet_id bigint, reaso
 RETURNS void
 LANGUAGE c VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS 'MODULE_PATHNAME', 'showroom_assign';
 
 COMMENT ON FUNCTION showroom.assign(bigint, bigint, text) IS
@@ -228,6 +250,9 @@ CREATE FUNCTION showroom.reassign(service_order_id bigint, outlet_id bigint, rea
 RETURNS void
 LANGUAGE c VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, public, pg_temp
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS 'MODULE_PATHNAME', 'showroom_reassign';
 
 COMMENT ON FUNCTION showroom.reassign(bigint, bigint, text) IS

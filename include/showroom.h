@@ -122,4 +122,17 @@
 #define ERRCODE_SR_ALERT_STATE				SR_ERRCODE('8', '0', '8')
 #define ERRCODE_SR_DUPLICATE_DISTRICT		SR_ERRCODE('8', '0', '9')
 
+/*
+ * A step that may fail softly, run in a subtransaction of its own so that
+ * giving it up leaves nothing behind, not even a row lock (showroom.c).
+ */
+typedef struct ShowroomAttempt
+{
+	MemoryContext cxt;
+	struct ResourceOwnerData *owner;
+} ShowroomAttempt;
+
+extern void showroom_attempt_begin(ShowroomAttempt *attempt);
+extern void showroom_attempt_end(ShowroomAttempt *attempt, bool keep);
+
 #endif							/* SHOWROOM_H */

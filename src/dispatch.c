@@ -33,7 +33,6 @@
 
 #include <math.h>
 
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "dispatch.h"
@@ -46,7 +45,6 @@
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
-#include "utils/resowner.h"
 
 /* Reasons an outlet is not eligible, from the farthest miss to the nearest. */
 #define REASON_OUTSIDE		"outside area"
@@ -544,21 +542,12 @@ static bool
 try_book_unit(int64 outlet_id, DateADT day, const char *kind,
 			  int32 capacity, int32 kind_limit)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
+	ShowroomAttempt attempt;
 	bool		booked;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-
+	showroom_attempt_begin(&attempt);
 	booked = book_unit(outlet_id, day, kind, capacity, kind_limit);
-
-	if (booked)
-		ReleaseCurrentSubTransaction();
-	else
-		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = owner;
+	showroom_attempt_end(&attempt, booked);
 	return booked;
 }
 

@@ -29,7 +29,6 @@
 
 #include <math.h>
 
-#include "access/xact.h"
 #include "common/int.h"
 #include "mb/pg_wchar.h"
 #include "catalog/pg_type.h"
@@ -41,7 +40,6 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
-#include "utils/resowner.h"
 
 /* The most lines one order may have: a generous key-account order. */
 #define SELL_MAX_LINES 10000
@@ -389,6 +387,23 @@ stock_exec(SPIPlanPtr plan, Datum *values, const char *nulls, int expect)
 	if (rc != expect)
 		elog(ERROR, "showroom: unexpected SPI result %s",
 			 SPI_result_code_string(rc));
+}
+
+/*
+ * stock_insert_id
+ *		Run a kept INSERT ... RETURNING id plan and return the new row's id;
+ *		what names the row in the error raised if none came back.
+ */
+static int64
+stock_insert_id(SPIPlanPtr plan, Datum *values, const char *nulls,
+				const char *what)
+{
+	int64		id;
+
+	stock_exec(plan, values, nulls, SPI_OK_INSERT_RETURNING);
+	if (!stock_first_int8(1, &id))
+		elog(ERROR, "showroom: %s insert returned no id", what);
+	return id;
 }
 
 /*
@@ -902,13 +917,11 @@ sell_line_no_cmp(const void *a, const void *b)
 static int16
 sell_take_one(Datum *v)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
+	ShowroomAttempt attempt;
 	int16		slot = -1;
 	bool		isnull;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
+	showroom_attempt_begin(&attempt);
 
 	v[3] = Int16GetDatum(last_slot);
 	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
@@ -922,15 +935,9 @@ sell_take_one(Datum *v)
 										   SPI_tuptable->tupdesc, 1,
 										   &isnull));
 
+	showroom_attempt_end(&attempt, slot >= 0);
 	if (slot >= 0)
-	{
-		ReleaseCurrentSubTransaction();
 		last_slot = slot;
-	}
-	else
-		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = owner;
 	return slot;
 }
 
@@ -1080,9 +1087,7 @@ sell_write_one(int64 order_id, int64 dc_id, const SellLine *line,
 	v[1] = Int64GetDatum(line->sku_id);
 	v[2] = Int32GetDatum(line->qty);
 	v[3] = Int64GetDatum(line->price_fen);
-	stock_exec(plan_line1, v, NULL, SPI_OK_INSERT_RETURNING);
-	if (!stock_first_int8(1, &line_id))
-		elog(ERROR, "showroom: sales line insert returned no id");
+	line_id = stock_insert_id(plan_line1, v, NULL, "sales line");
 
 	v[0] = Int64GetDatum(line_id);
 	v[1] = Int64GetDatum(order_id);
@@ -1090,9 +1095,7 @@ sell_write_one(int64 order_id, int64 dc_id, const SellLine *line,
 	v[3] = Int64GetDatum(line->sku_id);
 	v[4] = Int16GetDatum(piece->slot);
 	v[5] = Int32GetDatum(piece->qty);
-	stock_exec(plan_alloc1, v, NULL, SPI_OK_INSERT_RETURNING);
-	if (!stock_first_int8(1, &alloc_id))
-		elog(ERROR, "showroom: allocation insert returned no id");
+	alloc_id = stock_insert_id(plan_alloc1, v, NULL, "allocation");
 
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(line->sku_id);
@@ -1294,9 +1297,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 		v[10] = Int64GetDatum(cod_fen);
 		v[11] = CStringGetTextDatum(any_short ? "backordered" : "allocated");
 
-		stock_exec(plan_order, v, nulls, SPI_OK_INSERT_RETURNING);
-		if (!stock_first_int8(1, &order_id))
-			elog(ERROR, "showroom: sales order insert returned no id");
+		order_id = stock_insert_id(plan_order, v, nulls, "sales order");
 		if (n == 1 && npieces == 1 && !any_short)
 			sell_write_one(order_id, dc_id, &lines[0], &pieces[0]);
 		else

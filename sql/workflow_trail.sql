@@ -184,3 +184,30 @@ SELECT 'many' AS "case", count(*) AS orders, bool_and(v.ok) AS all_verify,
          WHERE t.order_id = ANY (:'many'::bigint[])) AS trail_rows
   FROM unnest(:'many'::bigint[]) o (id),
        LATERAL showroom.verify_trail(o.id) v;
+
+-- The transition in force is read once per statement, never longer: within
+-- one DO block (one statement for the client), a move made, the move
+-- withdrawn, then the same move refused, then allowed again once reset.
+SELECT array_agg(showroom.request_service('installation', 113.58, 37.86, '2026-12-05',
+                                          category => 'air_conditioner')) AS pair
+  FROM generate_series(1, 2) \gset
+SELECT set_config('wf.pair', :'pair', false) IS NOT NULL AS pair_set;
+DO $$
+DECLARE
+  pair bigint[] := current_setting('wf.pair')::bigint[];
+BEGIN
+  UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched' WHERE id = pair[1];
+  PERFORM showroom.drop_transition('requested', 'dispatched');
+  BEGIN
+    UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched' WHERE id = pair[2];
+    RAISE NOTICE 'withdrawn move made';
+  EXCEPTION WHEN SQLSTATE 'SR402' THEN
+    RAISE NOTICE 'withdrawn move refused: %', SQLERRM;
+  END;
+  PERFORM showroom.reset_transition('requested', 'dispatched');
+  UPDATE showroom.service_order SET outlet_id = 1, state = 'dispatched' WHERE id = pair[2];
+END
+$$;
+SELECT 'one statement' AS "case", o.id = (:'pair'::bigint[])[1] AS first, o.state,
+       (SELECT count(*) FROM showroom.service_trail t WHERE t.order_id = o.id) AS trail_rows
+  FROM showroom.service_order o WHERE o.id = ANY (:'pair'::bigint[]) ORDER BY o.id;

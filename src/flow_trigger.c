@@ -1,14 +1,17 @@
 /*-------------------------------------------------------------------------
  *
  * flow_trigger.c
- *	  The two row triggers on showroom.service_order that guard and record
+ *	  The two triggers on showroom.service_order that guard and record
  *	  every state change of a service order, in C.
  *
- * service_order_check_move (BEFORE UPDATE) refuses a move that the
- * transition table in force does not allow, or that the current role may
- * not make, or that lacks what the transition requires; then it stamps the
- * order.  service_order_log_move (AFTER UPDATE) appends the order's next
- * row to the hash-chained trail showroom.service_trail.
+ * service_order_check_move (BEFORE UPDATE, for each row) refuses a move
+ * that the transition table in force does not allow, or that the current
+ * role may not make, or that lacks what the transition requires; then it
+ * stamps the order.  service_order_log_move (AFTER UPDATE, for each
+ * statement) appends each moved order's next row to the hash-chained
+ * trail showroom.service_trail, all of a statement's rows in one INSERT:
+ * a batch that moves thousands of orders starts one statement, not one
+ * per order.
  *
  * They were PL/pgSQL calling SQL functions (transitions_in_force,
  * may_act_as, trail_hash); those carry SET search_path, so they are never
@@ -25,10 +28,9 @@
  * caller's privileges and row-level security apply to service_transition
  * and service_trail.
  *
- * The transition is looked up afresh for every row (one index probe of a
- * table of a dozen rows through a kept plan), so a change of the table
- * committed by an administrator is seen by the next statement that moves
- * an order, exactly as before.
+ * The transition is looked up once per statement and pair of states (see
+ * transition_lookup), so a change of the table committed by an
+ * administrator is seen by the next statement that moves an order.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,9 +43,13 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
@@ -70,24 +76,32 @@ static const char *const check_code_sql =
 "SELECT showroom.check_code($1, replace($2, ':kind', $3), 'result code')";
 
 /*
- * The next trail row of an order, chained to its last one.  The hash is
- * the expression of showroom.trail_hash() written out, so that it is
- * planned once with this statement instead of once per row; keep the two
- * alike (verify_trail() recomputes every hash with trail_hash(), and the
- * workflow_trail test runs it after moves made by these triggers).
+ * The next trail row of every order whose state the statement changed,
+ * chained to the order's last one.  moved_old and moved_new are the
+ * statement's transition tables.  The hash is the expression of
+ * showroom.trail_hash() written out, so that it is planned once with this
+ * statement instead of once per row; keep the two alike (verify_trail()
+ * recomputes every hash with trail_hash(), and the workflow_trail test
+ * runs it after moves made by these triggers).  One statement moves an
+ * order at most once, so the orders' last rows are all read before any
+ * new one is written.
  */
 static const char *const log_sql =
-"WITH last AS ("
-"  SELECT t.seq, t.hash FROM showroom.service_trail t"
-"   WHERE t.order_id = $1 ORDER BY t.seq DESC LIMIT 1),"
+"WITH m AS ("
+"  SELECT n.id AS order_id, o.state::text AS from_state,"
+"         n.state::text AS to_state,"
+"         coalesce(n.outlet_id, o.outlet_id) AS outlet_id"
+"    FROM moved_new n JOIN moved_old o ON o.id = n.id"
+"   WHERE o.state IS DISTINCT FROM n.state),"
 " r AS ("
 "  SELECT nextval('showroom.service_trail_id_seq'::regclass) AS id,"
-"         $1::bigint AS order_id,"
-"         coalesce((SELECT l.seq FROM last l), 0) + 1 AS seq,"
-"         $2::text AS from_state, $3::text AS to_state,"
-"         $4::bigint AS outlet_id, current_user AS db_role,"
-"         $5::text AS person, now() AS at, $6::text AS result_code,"
-"         $7::text AS note, (SELECT l.hash FROM last l) AS prev_hash)"
+"         m.order_id, coalesce(l.seq, 0) + 1 AS seq,"
+"         m.from_state, m.to_state, m.outlet_id, current_user AS db_role,"
+"         $1::text AS person, now() AS at, $2::text AS result_code,"
+"         $3::text AS note, l.hash AS prev_hash"
+"    FROM m LEFT JOIN LATERAL ("
+"      SELECT t.seq, t.hash FROM showroom.service_trail t"
+"       WHERE t.order_id = m.order_id ORDER BY t.seq DESC LIMIT 1) l ON true)"
 " INSERT INTO showroom.service_trail"
 "   (id, order_id, seq, from_state, to_state, outlet_id, db_role, person,"
 "    at, result_code, note, prev_hash, hash)"
@@ -124,7 +138,9 @@ prepare_kept(const char *sql, int nargs, Oid *types)
 
 /*
  * prepare_plans
- *		Prepare the four plans of this file, once per backend.
+ *		Prepare the three plans of the BEFORE trigger, once per backend.
+ *		(The AFTER trigger's plan names its transition tables, so it is
+ *		prepared where they are registered; see log_moves.)
  */
 static void
 prepare_plans(void)
@@ -132,15 +148,115 @@ prepare_plans(void)
 	Oid			pair[2] = {TEXTOID, TEXTOID};
 	Oid			one[1] = {TEXTOID};
 	Oid			code[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Oid			log[7] = {INT8OID, TEXTOID, TEXTOID, INT8OID, TEXTOID,
-	TEXTOID, TEXTOID};
 
-	if (log_plan != NULL)
+	if (check_code_plan != NULL)
 		return;
 	transition_plan = prepare_kept(transition_sql, 2, pair);
 	allowed_plan = prepare_kept(allowed_sql, 1, one);
 	check_code_plan = prepare_kept(check_code_sql, 3, code);
-	log_plan = prepare_kept(log_sql, 7, log);
+}
+
+/*
+ * The transitions one statement has looked up.  Every row an UPDATE moves
+ * runs this trigger, and a batch moves thousands of orders along the same
+ * transition; so the rows found are kept for as long as the statement sees
+ * the same data.  That is what the key says: the same local transaction,
+ * role, command id and snapshot bounds (an administrator's change to the
+ * transition table, committed or made earlier in this transaction, changes
+ * one of them).  The cache lives in its own context, emptied when the key
+ * changes.
+ */
+typedef struct Transition
+{
+	char	   *from;
+	char	   *to;
+	bool		found;			/* false: no transition is in force */
+	char	   *label;
+	Datum		roles;			/* name[] */
+	Datum		requires;		/* text[] */
+	char	   *result_under;	/* NULL if none */
+} Transition;
+
+#define TRANSITION_CACHE_SIZE 8
+
+static MemoryContext transition_cxt = NULL;
+static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
+static Oid	cache_role = InvalidOid;
+static CommandId cache_cid = InvalidCommandId;
+static TransactionId cache_xmin = InvalidTransactionId;
+static TransactionId cache_xmax = InvalidTransactionId;
+static Transition cache[TRANSITION_CACHE_SIZE];
+static int	cache_n = 0;
+
+/*
+ * transition_lookup
+ *		The transition in force from from to to, or NULL when there is none;
+ *		from the statement's cache when it has been looked up already.
+ *		The caller is connected to SPI.
+ */
+static const Transition *
+transition_lookup(const char *from, const char *to)
+{
+	Snapshot	snap = GetActiveSnapshot();
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	bool		isnull;
+	Transition *t;
+	MemoryContext old;
+	Datum		d;
+
+	if (transition_cxt == NULL)
+		transition_cxt = AllocSetContextCreate(TopMemoryContext,
+											   "showroom transitions",
+											   ALLOCSET_SMALL_SIZES);
+	if (cache_lxid != MyProc->lxid || cache_role != GetUserId() ||
+		cache_cid != snap->curcid || cache_xmin != snap->xmin ||
+		cache_xmax != snap->xmax)
+	{
+		MemoryContextReset(transition_cxt);
+		cache_n = 0;
+		cache_lxid = MyProc->lxid;
+		cache_role = GetUserId();
+		cache_cid = snap->curcid;
+		cache_xmin = snap->xmin;
+		cache_xmax = snap->xmax;
+	}
+	for (int i = 0; i < cache_n; i++)
+		if (strcmp(cache[i].from, from) == 0 && strcmp(cache[i].to, to) == 0)
+			return cache[i].found ? &cache[i] : NULL;
+
+	args[0] = CStringGetTextDatum(from);
+	args[1] = CStringGetTextDatum(to);
+	if (SPI_execute_plan(transition_plan, args, nulls, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "transition lookup failed");
+
+	/* A full cache starts over; a statement rarely moves along more. */
+	if (cache_n == TRANSITION_CACHE_SIZE)
+	{
+		MemoryContextReset(transition_cxt);
+		cache_n = 0;
+	}
+	old = MemoryContextSwitchTo(transition_cxt);
+	t = &cache[cache_n];
+	memset(t, 0, sizeof(*t));
+	t->from = pstrdup(from);
+	t->to = pstrdup(to);
+	t->found = SPI_processed > 0;
+	if (t->found)
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		t->label = SPI_getvalue(row, desc, 1);
+		d = SPI_getbinval(row, desc, 2, &isnull);
+		t->roles = datumCopy(d, false, -1);
+		d = SPI_getbinval(row, desc, 3, &isnull);
+		t->requires = datumCopy(d, false, -1);
+		t->result_under = SPI_getvalue(row, desc, 4);
+	}
+	MemoryContextSwitchTo(old);
+	cache_n++;
+	return t->found ? t : NULL;
 }
 
 /*
@@ -255,6 +371,7 @@ check_move(Relation rel, HeapTuple oldtup, HeapTuple newtup)
 	Datum		args[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	bool		isnull;
+	const Transition *t;
 	char	   *label;
 	Datum		roles;
 	Datum		requires;
@@ -267,14 +384,13 @@ check_move(Relation rel, HeapTuple oldtup, HeapTuple newtup)
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
 
 	/* Find the transition in force. */
-	args[0] = CStringGetTextDatum(from);
-	args[1] = CStringGetTextDatum(to);
-	if (SPI_execute_plan(transition_plan, args, nulls, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "transition lookup failed");
-	if (SPI_processed == 0)
+	t = transition_lookup(from, to);
+	if (t == NULL)
 	{
 		char	   *allowed;
 
+		args[0] = CStringGetTextDatum(from);
+		args[1] = CStringGetTextDatum(to);
 		if (SPI_execute_plan(allowed_plan, args, nulls, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "allowed_moves failed");
 		allowed = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -285,13 +401,10 @@ check_move(Relation rel, HeapTuple oldtup, HeapTuple newtup)
 				 errdetail("No transition %s -> %s is in force.", from, to),
 				 errhint("Allowed: %s.", allowed)));
 	}
-	label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	roles = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
-						  &isnull);
-	requires = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3,
-							 &isnull);
-	result_under = SPI_getvalue(SPI_tuptable->vals[0],
-								SPI_tuptable->tupdesc, 4);
+	label = t->label;
+	roles = t->roles;
+	requires = t->requires;
+	result_under = t->result_under;
 
 	/* The current role must act for one of the transition's roles. */
 	if (!may_act_as(roles, &role_list))
@@ -387,43 +500,36 @@ check_move(Relation rel, HeapTuple oldtup, HeapTuple newtup)
 }
 
 /*
- * log_move
- *		The AFTER trigger's work for one row: append the order's next trail
- *		row.  The UPDATE holds the order's row lock until commit, so no
- *		other move of the order can slip between reading its last trail row
- *		and writing this one.
+ * log_moves
+ *		The AFTER trigger's work for one statement: append the next trail
+ *		row of every order it moved.  The UPDATE holds the orders' row
+ *		locks until commit, so no other move of an order can slip between
+ *		reading its last trail row and writing the next one.
  */
 static void
-log_move(Relation rel, HeapTuple oldtup, HeapTuple newtup)
+log_moves(TriggerData *td)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			c_state = column(desc, "state");
-	int			c_outlet = column(desc, "outlet_id");
 	const char *person = move_setting("showroom.person");
 	const char *result = move_setting("showroom.move_result");
 	const char *note = move_setting("showroom.move_note");
-	Datum		args[7];
-	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	bool		isnull;
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+	char		nulls[3];
 
-	args[0] = SPI_getbinval(newtup, desc, column(desc, "id"), &isnull);
-	args[1] = SPI_getbinval(oldtup, desc, c_state, &isnull);
-	args[2] = SPI_getbinval(newtup, desc, c_state, &isnull);
-	args[3] = SPI_getbinval(newtup, desc, c_outlet, &isnull);
-	if (isnull)
-		args[3] = SPI_getbinval(oldtup, desc, c_outlet, &isnull);
-	if (isnull)
-		nulls[3] = 'n';
-	args[4] = person ? CStringGetTextDatum(person) : (Datum) 0;
-	nulls[4] = person ? ' ' : 'n';
-	args[5] = result ? CStringGetTextDatum(result) : (Datum) 0;
-	nulls[5] = result ? ' ' : 'n';
-	args[6] = note ? CStringGetTextDatum(note) : (Datum) 0;
-	nulls[6] = note ? ' ' : 'n';
+	if (SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "could not register the transition tables");
+	if (log_plan == NULL)
+		log_plan = prepare_kept(log_sql, 3, types);
 
-	if (SPI_execute_plan(log_plan, args, nulls, false, 0) != SPI_OK_INSERT
-		|| SPI_processed != 1)
-		elog(ERROR, "trail row not written");
+	args[0] = person ? CStringGetTextDatum(person) : (Datum) 0;
+	nulls[0] = person ? ' ' : 'n';
+	args[1] = result ? CStringGetTextDatum(result) : (Datum) 0;
+	nulls[1] = result ? ' ' : 'n';
+	args[2] = note ? CStringGetTextDatum(note) : (Datum) 0;
+	nulls[2] = note ? ' ' : 'n';
+
+	if (SPI_execute_plan(log_plan, args, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "trail rows not written");
 }
 
 /*
@@ -471,18 +577,28 @@ showroom_service_order_check_move(PG_FUNCTION_ARGS)
 
 /*
  * showroom_service_order_log_move
- *		AFTER UPDATE row trigger on service_order: write the move's trail
- *		row.  Scratch memory is freed by SPI_finish.
+ *		AFTER UPDATE statement trigger on service_order, with transition
+ *		tables moved_old and moved_new: write the trail rows of the
+ *		statement's moves, in one statement.  Scratch memory is freed by
+ *		SPI_finish.
  */
 PG_FUNCTION_INFO_V1(showroom_service_order_log_move);
 Datum
 showroom_service_order_log_move(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_rows(fcinfo, false, "service_order_log_move");
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(td->tg_event) ||
+		!TRIGGER_FIRED_AFTER(td->tg_event) ||
+		td->tg_oldtable == NULL || td->tg_newtable == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("service_order_log_move must be fired AFTER UPDATE for each statement, referencing old table moved_old and new table moved_new")));
 
 	SPI_connect();
-	prepare_plans();
-	log_move(td->tg_relation, td->tg_trigtuple, td->tg_newtuple);
+	log_moves(td);
 	SPI_finish();
 	return PointerGetDatum(NULL);
 }

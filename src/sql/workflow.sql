@@ -510,34 +510,43 @@ AS 'MODULE_PATHNAME', 'showroom_service_order_check_move';
 COMMENT ON FUNCTION showroom.service_order_check_move() IS
   'trigger: refuse a state change the transition table does not allow; stamp done_at';
 
--- service_order_log_move: after a state change, append the order's next
--- trail row, chained to the previous one, its hash as trail_hash() computes
--- it.  The UPDATE holds the order's row lock until commit, so no other move
--- of the order can slip between reading the last row and writing this one.
--- In C (src/flow_trigger.c), with its query prepared once per session.
+-- service_order_log_move: after each UPDATE of service_order, append the
+-- next trail row of every order whose state it changed, chained to the
+-- order's previous row, its hash as trail_hash() computes it, all in one
+-- INSERT that reads the statement's transition tables.  The UPDATE holds
+-- the orders' row locks until commit, so no other move of an order can
+-- slip between reading its last row and writing the next.  In C
+-- (src/flow_trigger.c), with its query prepared once per session.
 -- The query's plan is kept for the session, and it is first made when the
 -- trail may still be empty (a new database, a restore): the planner would
--- then pick a sequential scan of service_trail to find the order's last
--- row and keep it while the trail grows within a batch, one scan of the
--- whole trail per move.  enable_seqscan = off makes it take the index on
--- (order_id, seq) whatever the statistics say.
+-- then pick a sequential scan of service_trail to find an order's last
+-- row and keep it while the trail grows, one scan of the whole trail per
+-- move.  enable_seqscan = off makes it take the index on (order_id, seq)
+-- whatever the statistics say; enable_nestloop = off keeps the join of the
+-- two transition tables, whose sizes a kept plan cannot know, from being
+-- a nested loop.
 CREATE FUNCTION showroom.service_order_log_move()
 RETURNS trigger
 LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off
+SET enable_nestloop = off
 AS 'MODULE_PATHNAME', 'showroom_service_order_log_move';
 
 COMMENT ON FUNCTION showroom.service_order_log_move() IS
-  'trigger: write the hash-chained trail row of a state change';
+  'trigger: write the hash-chained trail rows of the state changes an UPDATE made';
 
 CREATE TRIGGER service_order_check_move
   BEFORE UPDATE OF state ON showroom.service_order
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
   EXECUTE FUNCTION showroom.service_order_check_move();
+-- A trigger with transition tables may not name columns, so this one fires
+-- after every UPDATE of service_order; its INSERT finds no moved order
+-- when no state changed.
 CREATE TRIGGER service_order_log_move
-  AFTER UPDATE OF state ON showroom.service_order
-  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
+  AFTER UPDATE ON showroom.service_order
+  REFERENCING OLD TABLE AS moved_old NEW TABLE AS moved_new
+  FOR EACH STATEMENT
   EXECUTE FUNCTION showroom.service_order_log_move();
 
 -- Satisfaction of each outlet per kind of service, recomputed from return

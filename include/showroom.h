@@ -135,4 +135,14 @@ typedef struct ShowroomAttempt
 extern void showroom_attempt_begin(ShowroomAttempt *attempt);
 extern void showroom_attempt_end(ShowroomAttempt *attempt, bool keep);
 
+/*
+ * SQL arrays built from C arrays of n values, for the statements that
+ * write many rows at once (showroom.c).  n may be 0.
+ */
+extern Datum showroom_int2_array(const int16 *v, int n);
+extern Datum showroom_int4_array(const int32 *v, int n);
+extern Datum showroom_int8_array(const int64 *v, int n);
+extern Datum showroom_float8_array(const double *v, int n);
+extern Datum showroom_text_array(char *const *v, int n);
+
 #endif							/* SHOWROOM_H */

@@ -39,7 +39,6 @@
 #include "executor/spi.h"
 #include "flow.h"
 #include "funcapi.h"
-#include "utils/array.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -271,54 +270,6 @@ dispatch_exec(DispatchPlanId id, int nargs, Oid *types, Datum *values,
 		elog(ERROR, "dispatch query %d failed: %s", (int) id,
 			 SPI_result_code_string(rc));
 	return SPI_processed;
-}
-
-/*
- * int8_array / int4_array / text_array / float8_array
- *		Build SQL arrays from C arrays, for the set-based statements.
- */
-static Datum
-int8_array(const int64 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int64GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, INT8OID, 8,
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
-int4_array(const int32 *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Int32GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, INT4OID, 4, true,
-										   TYPALIGN_INT));
-}
-
-static Datum
-float8_array(const double *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = Float8GetDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, FLOAT8OID, 8,
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-static Datum
-text_array(char *const *v, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(v[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false,
-										   TYPALIGN_INT));
 }
 
 /*
@@ -1019,12 +970,12 @@ lock_load_rows(const OrderFacts *order, int64 a, int64 b)
 	Oid			types[3] = {INT8ARRAYOID, DATEOID, DATEOID};
 	Datum		values[3];
 
-	values[0] = int8_array(ids, 2);
+	values[0] = showroom_int8_array(ids, 2);
 	values[1] = DateADTGetDatum(order->day);
 	dispatch_exec(PLAN_BATCH_LOCK_TOTAL, 2, types, values, NULL,
 				  SPI_OK_INSERT_RETURNING);
 	types[1] = TEXTARRAYOID;
-	values[1] = text_array(kinds, 2);
+	values[1] = showroom_text_array(kinds, 2);
 	values[2] = DateADTGetDatum(order->day);
 	dispatch_exec(PLAN_BATCH_LOCK_KIND, 3, types, values, NULL,
 				  SPI_OK_INSERT_RETURNING);
@@ -1348,7 +1299,7 @@ batch_lock_outlets(BatchState *st, const int64 *ids, int n)
 	int64	   *closed = palloc(sizeof(int64) * Max(n, 1));
 	int			nclosed = 0;
 
-	values[0] = int8_array(ids, n);
+	values[0] = showroom_int8_array(ids, n);
 	nrows = dispatch_exec(PLAN_BATCH_LOCK_OUTLETS, 1, types, values, NULL,
 						  SPI_OK_SELECT);
 	for (uint64 r = 0; r < nrows; r++)
@@ -1440,7 +1391,7 @@ batch_read_capacity(BatchState *st)
 	batch_lock_outlets(st, out_ids, nout);
 
 	/* Lock the totals, then the kinds, in outlet order; read the loads. */
-	values[0] = int8_array(out_ids, nout);
+	values[0] = showroom_int8_array(out_ids, nout);
 	values[1] = DateADTGetDatum(st->day);
 	nrows = dispatch_exec(PLAN_BATCH_LOCK_TOTAL, 2, types, values, NULL,
 						  SPI_OK_INSERT_RETURNING);
@@ -1451,8 +1402,8 @@ batch_read_capacity(BatchState *st)
 	}
 
 	types[1] = TEXTARRAYOID;
-	values[0] = int8_array(kind_outlets, nkind);
-	values[1] = text_array(kind_codes, nkind);
+	values[0] = showroom_int8_array(kind_outlets, nkind);
+	values[1] = showroom_text_array(kind_codes, nkind);
 	values[2] = DateADTGetDatum(st->day);
 	nrows = dispatch_exec(PLAN_BATCH_LOCK_KIND, 3, types, values, NULL,
 						  SPI_OK_INSERT_RETURNING);
@@ -1647,12 +1598,12 @@ batch_write(BatchState *st)
 		char	  **k_kind = palloc(sizeof(char *) * st->npools);
 		int32	   *k_n = palloc(sizeof(int32) * st->npools);
 
-		values[0] = int8_array(a_order, na);
-		values[1] = int8_array(a_outlet, na);
-		values[2] = int4_array(a_rank, na);
-		values[3] = float8_array(a_score, na);
-		values[4] = text_array(a_kind, na);
-		values[5] = int4_array(a_eligible, na);
+		values[0] = showroom_int8_array(a_order, na);
+		values[1] = showroom_int8_array(a_outlet, na);
+		values[2] = showroom_int4_array(a_rank, na);
+		values[3] = showroom_float8_array(a_score, na);
+		values[4] = showroom_text_array(a_kind, na);
+		values[5] = showroom_int4_array(a_eligible, na);
 		values[6] = DateADTGetDatum(st->day);
 		values[7] = BoolGetDatum(st->w.notify_relay);
 		dispatch_exec(PLAN_BATCH_WRITE, 8, types, values, NULL,
@@ -1678,17 +1629,17 @@ batch_write(BatchState *st)
 		}
 		types[1] = INT4ARRAYOID;
 		types[2] = DATEOID;
-		values[0] = int8_array(t_outlet, nt);
-		values[1] = int4_array(t_n, nt);
+		values[0] = showroom_int8_array(t_outlet, nt);
+		values[1] = showroom_int4_array(t_n, nt);
 		values[2] = DateADTGetDatum(st->day);
 		dispatch_exec(PLAN_BATCH_LOAD_TOTAL, 3, types, values, NULL,
 					  SPI_OK_UPDATE);
 		types[1] = TEXTARRAYOID;
 		types[2] = INT4ARRAYOID;
 		types[3] = DATEOID;
-		values[1] = text_array(k_kind, nk);
-		values[0] = int8_array(k_outlet, nk);
-		values[2] = int4_array(k_n, nk);
+		values[1] = showroom_text_array(k_kind, nk);
+		values[0] = showroom_int8_array(k_outlet, nk);
+		values[2] = showroom_int4_array(k_n, nk);
 		values[3] = DateADTGetDatum(st->day);
 		dispatch_exec(PLAN_BATCH_LOAD_KIND, 4, types, values, NULL,
 					  SPI_OK_UPDATE);
@@ -1705,8 +1656,8 @@ batch_write(BatchState *st)
 		Oid			types[2] = {INT8ARRAYOID, TEXTARRAYOID};
 		Datum		values[2];
 
-		values[0] = int8_array(u_order, nu);
-		values[1] = text_array(u_reason, nu);
+		values[0] = showroom_int8_array(u_order, nu);
+		values[1] = showroom_text_array(u_reason, nu);
 		dispatch_exec(PLAN_BATCH_PENDING, 2, types, values, NULL,
 					  SPI_OK_INSERT);
 	}

@@ -533,23 +533,32 @@ log_moves(TriggerData *td)
 }
 
 /*
- * trigger_rows
- *		Check that a trigger function was called as a row-level UPDATE
- *		trigger of the expected timing; returns the trigger data.
+ * trigger_data
+ *		Check that a trigger function was called as the UPDATE trigger it
+ *		is written for: BEFORE, for each row (check_move), or AFTER, for
+ *		each statement, with both transition tables (log_move); returns
+ *		the trigger data.
  */
 static TriggerData *
-trigger_rows(FunctionCallInfo fcinfo, bool before, const char *name)
+trigger_data(FunctionCallInfo fcinfo, bool check_move)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
+	bool		ok;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
-		!TRIGGER_FIRED_BY_UPDATE(td->tg_event) ||
-		(TRIGGER_FIRED_BEFORE(td->tg_event) != 0) != before)
+	ok = CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+	if (ok && check_move)
+		ok = TRIGGER_FIRED_FOR_ROW(td->tg_event) &&
+			TRIGGER_FIRED_BEFORE(td->tg_event);
+	else if (ok)
+		ok = TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) &&
+			TRIGGER_FIRED_AFTER(td->tg_event) &&
+			td->tg_oldtable != NULL && td->tg_newtable != NULL;
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s must be fired %s UPDATE for each row",
-						name, before ? "BEFORE" : "AFTER")));
+				 check_move ?
+				 errmsg("service_order_check_move must be fired BEFORE UPDATE for each row") :
+				 errmsg("service_order_log_move must be fired AFTER UPDATE for each statement, with old and new transition tables")));
 	return td;
 }
 
@@ -564,7 +573,7 @@ PG_FUNCTION_INFO_V1(showroom_service_order_check_move);
 Datum
 showroom_service_order_check_move(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = trigger_rows(fcinfo, true, "service_order_check_move");
+	TriggerData *td = trigger_data(fcinfo, true);
 	HeapTuple	row;
 
 	SPI_connect();
@@ -586,16 +595,7 @@ PG_FUNCTION_INFO_V1(showroom_service_order_log_move);
 Datum
 showroom_service_order_log_move(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) ||
-		!TRIGGER_FIRED_BY_UPDATE(td->tg_event) ||
-		!TRIGGER_FIRED_AFTER(td->tg_event) ||
-		td->tg_oldtable == NULL || td->tg_newtable == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("service_order_log_move must be fired AFTER UPDATE for each statement, referencing old table moved_old and new table moved_new")));
+	TriggerData *td = trigger_data(fcinfo, false);
 
 	SPI_connect();
 	log_moves(td);

@@ -14,7 +14,9 @@
 #include "showroom.h"
 
 #include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/resowner.h"
 
@@ -68,4 +70,76 @@ showroom_attempt_end(ShowroomAttempt *attempt, bool keep)
 		RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(attempt->cxt);
 	CurrentResourceOwner = attempt->owner;
+}
+
+/*
+ * showroom_array
+ *		A one-dimensional SQL array of the n Datums d of type type (length
+ *		len, by value or not, alignment align); the canonical empty array
+ *		when n is 0.
+ */
+static Datum
+showroom_array(Datum *d, int n, Oid type, int len, bool byval, char align)
+{
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(type));
+	return PointerGetDatum(construct_array(d, n, type, len, byval, align));
+}
+
+/*
+ * showroom_int2_array / _int4_array / _int8_array / _float8_array /
+ * _text_array
+ *		Build a smallint[], integer[], bigint[], double precision[] or
+ *		text[] of the n values v.
+ */
+Datum
+showroom_int2_array(const int16 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int16GetDatum(v[i]);
+	return showroom_array(d, n, INT2OID, sizeof(int16), true, TYPALIGN_SHORT);
+}
+
+Datum
+showroom_int4_array(const int32 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int32GetDatum(v[i]);
+	return showroom_array(d, n, INT4OID, sizeof(int32), true, TYPALIGN_INT);
+}
+
+Datum
+showroom_int8_array(const int64 *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Int64GetDatum(v[i]);
+	return showroom_array(d, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE);
+}
+
+Datum
+showroom_float8_array(const double *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = Float8GetDatum(v[i]);
+	return showroom_array(d, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE);
+}
+
+Datum
+showroom_text_array(char *const *v, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(v[i]);
+	return showroom_array(d, n, TEXTOID, -1, false, TYPALIGN_INT);
 }

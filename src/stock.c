@@ -293,64 +293,6 @@ stock_prepare_all(void)
 	plan_move1 = stock_prepare(SELL_MOVE1_SQL, 7, t_move1);
 }
 
-
-/*
- * stock_int4_array
- *		Build an integer[] of n values (an empty array when n is 0).
- */
-static Datum
-stock_int4_array(int32 *values, int n)
-{
-	Datum	   *d;
-	int			i;
-
-	if (n == 0)
-		return PointerGetDatum(construct_empty_array(INT4OID));
-	d = palloc(sizeof(Datum) * n);
-	for (i = 0; i < n; i++)
-		d[i] = Int32GetDatum(values[i]);
-	return PointerGetDatum(construct_array(d, n, INT4OID, sizeof(int32),
-										   true, TYPALIGN_INT));
-}
-
-/*
- * stock_int8_array
- *		Build a bigint[] of n values (an empty array when n is 0).
- */
-static Datum
-stock_int8_array(int64 *values, int n)
-{
-	Datum	   *d;
-	int			i;
-
-	if (n == 0)
-		return PointerGetDatum(construct_empty_array(INT8OID));
-	d = palloc(sizeof(Datum) * n);
-	for (i = 0; i < n; i++)
-		d[i] = Int64GetDatum(values[i]);
-	return PointerGetDatum(construct_array(d, n, INT8OID, sizeof(int64),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/*
- * stock_int2_array
- *		Build a smallint[] of n values (an empty array when n is 0).
- */
-static Datum
-stock_int2_array(int16 *values, int n)
-{
-	Datum	   *d;
-	int			i;
-
-	if (n == 0)
-		return PointerGetDatum(construct_empty_array(INT2OID));
-	d = palloc(sizeof(Datum) * n);
-	for (i = 0; i < n; i++)
-		d[i] = Int16GetDatum(values[i]);
-	return PointerGetDatum(construct_array(d, n, INT2OID, sizeof(int16),
-										   true, TYPALIGN_SHORT));
-}
-
 /*
  * stock_first_int8
  *		Column col (1-based) of the first row of the last SPI result as an
@@ -677,7 +619,7 @@ sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
 	v[0] = Int64GetDatum(store_id);
 	v[1] = Float8GetDatum(lon);
 	v[2] = Float8GetDatum(lat);
-	v[3] = stock_int8_array(ids, n);
+	v[3] = showroom_int8_array(ids, n);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
 	if (!stock_first_int8(1, &home_dc))
 		ereport(ERROR,
@@ -1302,14 +1244,14 @@ showroom_sell(PG_FUNCTION_ARGS)
 			sell_write_one(order_id, dc_id, &lines[0], &pieces[0]);
 		else
 		{
-			v[12] = stock_int4_array(line_no, n);
-			v[13] = stock_int8_array(sku, n);
-			v[14] = stock_int4_array(qty, n);
-			v[15] = stock_int8_array(price, n);
-			v[16] = stock_int4_array(p_line, npieces);
-			v[17] = stock_int2_array(p_slot, npieces);
-			v[18] = stock_int4_array(p_qty, npieces);
-			v[19] = stock_int4_array(short_qty, n);
+			v[12] = showroom_int4_array(line_no, n);
+			v[13] = showroom_int8_array(sku, n);
+			v[14] = showroom_int4_array(qty, n);
+			v[15] = showroom_int8_array(price, n);
+			v[16] = showroom_int4_array(p_line, npieces);
+			v[17] = showroom_int2_array(p_slot, npieces);
+			v[18] = showroom_int4_array(p_qty, npieces);
+			v[19] = showroom_int4_array(short_qty, n);
 			v[20] = Int64GetDatum(order_id);
 			nulls[20] = ' ';
 			stock_exec(any_short ? plan_write_bo : plan_write, v, nulls,

@@ -188,7 +188,9 @@ COMMENT ON COLUMN showroom.unassigned_orders.checked_at IS 'when dispatch last t
 -- keep a plan that scans and hashes whole tables (outlets, loads,
 -- capabilities) on every later call.  Measured on one sandbox: sessions
 -- that had planned on empty load tables dispatched 538 orders a second
--- at 16 clients, new sessions on the same data 1,700.
+-- at 16 clients, new sessions on the same data 1,700.  jit is off with
+-- them: a plan that could only be made with a disabled step would be
+-- priced far above jit_above_cost and compiled on every call.
 CREATE FUNCTION showroom.candidates(service_order_id bigint)
 RETURNS TABLE (outlet_id bigint, outlet_code text, covers boolean, skill integer,
                capacity integer, load integer, kind_limit integer, kind_load integer,
@@ -200,6 +202,7 @@ SET search_path = pg_catalog, public, pg_temp
 SET enable_seqscan = off
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_candidates_for_order';
 
 COMMENT ON FUNCTION showroom.candidates(bigint) IS
@@ -216,6 +219,7 @@ SET search_path = pg_catalog, public, pg_temp
 SET enable_seqscan = off
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_candidates_at';
 
 COMMENT ON FUNCTION showroom.candidates(geometry, text, text, date) IS
@@ -229,6 +233,7 @@ SET search_path = pg_catalog, public, pg_temp
 SET enable_seqscan = off
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_dispatch';
 
 COMMENT ON FUNCTION showroom.dispatch(bigint) IS
@@ -241,6 +246,7 @@ SET search_path = pg_catalog, public, pg_temp
 SET enable_seqscan = off
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_assign';
 
 COMMENT ON FUNCTION showroom.assign(bigint, bigint, text) IS
@@ -253,6 +259,7 @@ SET search_path = pg_catalog, public, pg_temp
 SET enable_seqscan = off
 SET enable_hashjoin = off
 SET enable_mergejoin = off
+SET jit = off
 AS 'MODULE_PATHNAME', 'showroom_reassign';
 
 COMMENT ON FUNCTION showroom.reassign(bigint, bigint, text) IS

@@ -119,10 +119,11 @@ echo "== single: pgbench, 16 clients, ${seconds} s"
 q <<'SQL'
 -- Pending orders for 2 June spread over the outlets like the baseline's
 -- updates over its rows: one point inside each district, taken in turn
--- 25 times; a sequence hands each transaction the next order.
+-- 80 times (260,160 orders, enough for two runs at 8,600 tps); a sequence
+-- hands each transaction the next order.
 INSERT INTO showroom.service_order (kind, category, point, service_date)
 SELECT 'installation', 'air_conditioner', p.pt, '2026-06-02'
-  FROM generate_series(1, 25) r,
+  FROM generate_series(1, 80) r,
        (SELECT DISTINCT ON (area_id) area_id, ST_PointOnSurface(geom) AS pt
           FROM showroom.service_area_piece ORDER BY area_id, ST_Area(geom) DESC) p
  ORDER BY r, md5(p.area_id::text);
@@ -133,8 +134,12 @@ INSERT INTO public.spread SELECT i, 0 FROM generate_series(1, 10000) i;
 -- The naive dispatch: the same orders and pieces, tables of its own.
 CREATE TABLE public.naive_order (id bigint PRIMARY KEY, point geometry(Point, 4326) NOT NULL,
   outlet_id bigint);
-INSERT INTO public.naive_order SELECT id, point, NULL FROM showroom.service_order
- WHERE service_date = '2026-06-02';
+-- The same points three times over (780,480 orders): the naive dispatch
+-- runs far faster than ours and must not run out within its run.
+INSERT INTO public.naive_order
+SELECT row_number() OVER (ORDER BY r, o.id), o.point, NULL
+  FROM showroom.service_order o, generate_series(1, 3) r
+ WHERE o.service_date = '2026-06-02';
 CREATE TABLE public.naive_piece AS SELECT outlet_id, geom FROM showroom.service_area_piece
  WHERE outlet_id IS NOT NULL;
 CREATE INDEX ON public.naive_piece USING gist (geom);
@@ -181,7 +186,24 @@ cat >"$work/screen.sql" <<'SQL'
 \set n random(1, 3000)
 SELECT count(*) FROM showroom.candidates(100000 + :n);
 SQL
-tps() { pgbench -n -c 16 -j 2 -T "$seconds" -f "$1" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p'; }
+# tps SCRIPT [SEQUENCE TABLE]: run SCRIPT at 16 clients and print its TPS.
+# A figure is void if a client aborted, or if SEQUENCE, which hands out
+# the ids of TABLE, went past the last of them (the run ran out of orders
+# and timed calls that did nothing): then stop.
+tps() {
+	local out
+	out=$(pgbench -n -c 16 -j 2 -T "$seconds" -f "$1" 2>&1)
+	if grep -q aborted <<<"$out"; then
+		echo "dispatch.sh: a client aborted in $1:" >&2
+		grep -m 3 -i "error\|abort" <<<"$out" >&2
+		exit 1
+	fi
+	if [ -n "${2:-}" ] && [ "$(q -At -c "SELECT last_value > (SELECT max(id) FROM $3) FROM $2")" = t ]; then
+		echo "dispatch.sh: $1 ran out of orders in $seconds s; make more" >&2
+		exit 1
+	fi
+	sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out"
+}
 cat >"$work/update_notify.sql" <<'SQL'
 \set id random(1, 10000)
 BEGIN;
@@ -191,15 +213,15 @@ COMMIT;
 SQL
 tps_update=$(tps "$work/update.sql")
 q -c CHECKPOINT
-tps_naive=$(tps "$work/naive.sql")
+tps_naive=$(tps "$work/naive.sql" public.naive_next public.naive_order)
 q -c CHECKPOINT
 tps_notify=$(tps "$work/update_notify.sql")
 q -c CHECKPOINT
-tps_direct=$(tps "$work/dispatch.sql")
+tps_direct=$(tps "$work/dispatch.sql" public.next_order showroom.service_order)
 q -c CHECKPOINT
 q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'true')" >/dev/null
 q -At -c "SELECT 'relay pid ' || showroom.start_relay()"
-tps_dispatch=$(tps "$work/dispatch.sql")
+tps_dispatch=$(tps "$work/dispatch.sql" public.next_order showroom.service_order)
 sleep 1
 q -At -c "SELECT 'dispatched ' || count(*) FILTER (WHERE outlet_id IS NOT NULL) || ', left pending ' || count(*) FILTER (WHERE outlet_id IS NULL AND id <= (SELECT last_value FROM public.next_order)) || ', notices unsent ' || (SELECT count(*) FROM showroom.outlet_notice) FROM showroom.service_order WHERE service_date = '2026-06-02'"
 printf 'raw spread UPDATE:             %8.0f tps\n' "$tps_update"

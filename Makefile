@@ -19,6 +19,7 @@ OBJS = \
 	src/tariff.o \
 	src/tariff_parse.o \
 	src/areas.o \
+	src/cover.o \
 	src/dispatch.o \
 	src/relay.o \
 	src/flow.o \

@@ -76,6 +76,17 @@ extern int	areas_find_candidates(Datum point, Oid point_type,
 								  Candidate **result);
 extern bool areas_read_order(int64 order_id, bool lock, OrderFacts *order);
 
+/* cover.c */
+typedef struct CoverPair
+{
+	int32		point;			/* index into the caller's points */
+	int64		outlet_id;		/* an outlet one of whose areas covers it */
+} CoverPair;
+
+extern int	cover_points(int n, const double *x, const double *y,
+						 const Datum *points, Oid geometry_type,
+						 CoverPair **pairs);
+
 /* dispatch.c */
 extern void dispatch_read_weights(DispatchWeights *w);
 extern void dispatch_rank(Candidate *cands, int n, const DispatchWeights *w);

@@ -118,3 +118,69 @@ SELECT 'no room missed' AS "case", count(*) AS missed
   LEFT JOIN showroom.outlet_load l ON l.outlet_id = a.outlet_id AND l.day = o.service_date
  WHERE o.service_date = '2026-08-02' AND o.outlet_id IS NULL AND coalesce(l.booked, 0) < 3;
 DROP TABLE public.job, public.spot;
+
+-- The batch finds covering areas by its own join (src/cover.c), not the
+-- single search; both must agree on every point, boundaries included.
+-- Two triangles halve a square: T1 below the diagonal, T2 above.  Points:
+-- T1's lone corner, an edge, the shared diagonal (three times), the
+-- shared corners, inside each, T1's box but outside T1, and outside both.
+SELECT showroom.add_outlet('T1', 'lower triangle', 120.2, 30.2, 0, 10) AS t1,
+       showroom.add_outlet('T2', 'upper triangle', 120.8, 30.8, 0, 10) AS t2 \gset
+SELECT showroom.add_service_area(:t1, 'T1', 'SRID=4326;POLYGON((120 30,121 30,120 31,120 30))'),
+       showroom.add_service_area(:t2, 'T2', 'SRID=4326;POLYGON((121 30,121 31,120 31,121 30))');
+SELECT count(showroom.set_capability(o, 'installation', 'air_conditioner', 3))
+  FROM unnest(ARRAY[:t1, :t2]::bigint[]) o;
+CREATE TABLE public.edge_spot (n int, lon float8, lat float8, what text);
+INSERT INTO public.edge_spot VALUES
+  (1, 120, 30, 'T1 corner'), (2, 120.5, 30, 'T1 edge'),
+  (3, 120.5, 30.5, 'diagonal'), (4, 120.5, 30.5, 'diagonal'), (5, 120.5, 30.5, 'diagonal'),
+  (6, 121, 30, 'shared corner'), (7, 120, 31, 'shared corner'),
+  (8, 120.1, 30.1, 'inside T1'), (9, 120.9, 30.9, 'inside T2, T1''s box'),
+  (10, 121.5, 30.5, 'outside');
+INSERT INTO showroom.service_order (kind, category, point, service_date)
+SELECT 'installation', 'air_conditioner', ST_SetSRID(ST_MakePoint(lon, lat), 4326), '2026-09-01'
+  FROM public.edge_spot ORDER BY n;
+-- What the single search says of each order, before the batch.
+CREATE TABLE public.edge_single AS
+SELECT o.id, s.what,
+       (SELECT array_agg(c.outlet_code ORDER BY c.outlet_code) FROM showroom.candidates(o.id) c
+         WHERE c.covers) AS covering,
+       (SELECT c.outlet_id FROM showroom.candidates(o.id) c WHERE c.rank = 1) AS best,
+       (SELECT count(*) FROM showroom.candidates(o.id) c WHERE c.reason IS NULL) AS eligible
+  FROM showroom.service_order o
+  JOIN public.edge_spot s ON ST_Equals(o.point, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326))
+ WHERE o.service_date = '2026-09-01';
+SELECT 'edges' AS "case", * FROM showroom.dispatch_date('2026-09-01');
+SELECT DISTINCT 'edges result' AS "case", e.what, e.covering, x.code AS outlet,
+       l.eligible, p.reason,
+       o.outlet_id IS NOT DISTINCT FROM e.best AS same_as_single,
+       coalesce(l.eligible, 0) = e.eligible AS same_eligible
+  FROM public.edge_single e
+  JOIN showroom.service_order o ON o.id = e.id
+  LEFT JOIN showroom.outlet x ON x.id = o.outlet_id
+  LEFT JOIN showroom.dispatch_log l ON l.service_order_id = o.id
+  LEFT JOIN showroom.dispatch_pending p ON p.service_order_id = o.id
+ ORDER BY e.what;
+
+-- Orders all at one spot (a grid of one cell), and a lone order on the
+-- shared corner.  With the pieces counted, four orders take the pass and
+-- the lone one probes the index (fewer than one order per 16 pieces).
+INSERT INTO showroom.service_order (kind, category, point, service_date)
+SELECT 'installation', 'air_conditioner', 'SRID=4326;POINT(120.5 30.5)', date '2026-09-02'
+  FROM generate_series(1, 4)
+UNION ALL
+SELECT 'installation', 'air_conditioner', 'SRID=4326;POINT(120 31)', date '2026-09-03';
+ANALYZE showroom.service_area_piece;
+SELECT 'pieces' AS "case", count(*) FROM showroom.service_area_piece;
+SET client_min_messages = debug1;
+SELECT 'one spot' AS "case", * FROM showroom.dispatch_date('2026-09-02');
+SELECT 'lone order' AS "case", * FROM showroom.dispatch_date('2026-09-03');
+RESET client_min_messages;
+SELECT 'lone order, single search' AS "case", c.outlet_code, c.covers, c.rank
+  FROM showroom.service_order o, showroom.candidates(o.id) c
+ WHERE o.service_date = '2026-09-03' AND c.covers ORDER BY c.outlet_code;
+SELECT 'one spot result' AS "case", o.service_date, x.code, count(*)
+  FROM showroom.service_order o JOIN showroom.outlet x ON x.id = o.outlet_id
+ WHERE o.service_date IN ('2026-09-02', '2026-09-03')
+ GROUP BY 1, 2, 3 ORDER BY 2, 3;
+DROP TABLE public.edge_spot, public.edge_single;

@@ -71,7 +71,8 @@ typedef enum DispatchPlanId
 	PLAN_OUTLET,
 	PLAN_LOCK_OUTLET,
 	PLAN_CAPACITY,
-	PLAN_BATCH_EDGES,
+	PLAN_BATCH_ORDERS,
+	PLAN_BATCH_FACTS,
 	PLAN_BATCH_LOCK_OUTLETS,
 	PLAN_BATCH_LOCK_TOTAL,
 	PLAN_BATCH_LOCK_KIND,
@@ -155,26 +156,26 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"SELECT c.total, c.kind_limit, coalesce(l.booked, 0)"
 	"  FROM showroom.capacity_on($1, $3, $2) c"
 	"  LEFT JOIN showroom.outlet_load l ON l.outlet_id = $1 AND l.day = $2",
-	[PLAN_BATCH_EDGES] =
-	"SELECT so.id, so.kind, p.outlet_id, ol.priority, ol.active,"
-	"       ol.suspended_at IS NOT NULL, cap.skill::int4, s.score::float8,"
+	[PLAN_BATCH_ORDERS] =
+	"SELECT id, kind, point, ST_X(point), ST_Y(point)"
+	"  FROM showroom.service_order"
+	" WHERE service_date = $1 AND state = 'requested' AND outlet_id IS NULL"
+	" ORDER BY id"
+	"   FOR UPDATE",
+	[PLAN_BATCH_FACTS] =
+	"SELECT t.n::int4, ol.priority, ol.active, ol.suspended_at IS NOT NULL,"
+	"       cap.skill::int4, s.score::float8,"
 	"       ST_Distance(ol.base::geography, so.point::geography),"
 	"       coalesce(g.cut_pct, 0)::float8"
-	"  FROM showroom.service_order so"
-	"  LEFT JOIN LATERAL (SELECT DISTINCT pc.outlet_id"
-	"                       FROM showroom.service_area_piece pc"
-	"                      WHERE pc.outlet_id IS NOT NULL"
-	"                        AND ST_Covers(pc.geom, so.point)) p ON true"
-	"  LEFT JOIN showroom.outlet ol ON ol.id = p.outlet_id"
-	"  LEFT JOIN showroom.capability cap ON cap.outlet_id = p.outlet_id"
+	"  FROM unnest($1::int8[], $2::int8[]) WITH ORDINALITY"
+	"         AS t(order_id, outlet_id, n)"
+	"  JOIN showroom.service_order so ON so.id = t.order_id"
+	"  JOIN showroom.outlet ol ON ol.id = t.outlet_id"
+	"  LEFT JOIN showroom.capability cap ON cap.outlet_id = t.outlet_id"
 	"        AND cap.kind = so.kind AND cap.category = so.category"
 	"  LEFT JOIN showroom.outlet_satisfaction s"
-	"         ON s.outlet_id = p.outlet_id AND s.kind = so.kind"
-	"  LEFT JOIN showroom.outlet_grade g ON g.outlet_id = p.outlet_id"
-	" WHERE so.service_date = $1 AND so.state = 'requested'"
-	"   AND so.outlet_id IS NULL"
-	" ORDER BY so.id, p.outlet_id"
-	"   FOR UPDATE OF so",
+	"         ON s.outlet_id = t.outlet_id AND s.kind = so.kind"
+	"  LEFT JOIN showroom.outlet_grade g ON g.outlet_id = t.outlet_id",
 	[PLAN_BATCH_LOCK_OUTLETS] =
 	"SELECT id, active, suspended_at IS NOT NULL FROM showroom.outlet"
 	" WHERE id = ANY ($1) ORDER BY id FOR SHARE",
@@ -241,7 +242,7 @@ dispatch_plan(DispatchPlanId id, int nargs, Oid *types)
 {
 	if (plans[id] == NULL)
 	{
-		int			options = id < PLAN_BATCH_EDGES ? CURSOR_OPT_GENERIC_PLAN : 0;
+		int			options = id < PLAN_BATCH_ORDERS ? CURSOR_OPT_GENERIC_PLAN : 0;
 		SPIPlanPtr	plan = SPI_prepare_cursor(plan_sql[id], nargs, types,
 											  options);
 
@@ -1190,67 +1191,110 @@ batch_pool(BatchState *st, int64 outlet_id, int kind_no)
 /*
  * batch_read_edges
  *		Lock the date's requested, unassigned orders and read each with the
- *		outlets whose areas cover it.
+ *		outlets whose areas cover it (found by cover_points()) and those
+ *		outlets' facts.
  */
 static void
 batch_read_edges(BatchState *st)
 {
-	Oid			types[1] = {DATEOID};
-	Datum		values[1];
+	Oid			types[2] = {DATEOID, InvalidOid};
+	Datum		values[2];
 	uint64		nrows;
 	SPITupleTable *tt;
+	double	   *x;
+	double	   *y;
+	Datum	   *points;
+	Oid			geometry_type;
+	CoverPair  *pairs;
+	int			npairs;
+	int64	   *pair_order;
+	int64	   *pair_outlet;
+	bool		null;
 
 	values[0] = DateADTGetDatum(st->day);
-	nrows = dispatch_exec(PLAN_BATCH_EDGES, 1, types, values, NULL,
+	nrows = dispatch_exec(PLAN_BATCH_ORDERS, 1, types, values, NULL,
 						  SPI_OK_SELECT);
 	tt = SPI_tuptable;
+	geometry_type = SPI_gettypeid(tt->tupdesc, 3);
 	st->orders = palloc_extended(sizeof(BatchOrder) * Max(nrows, 1),
 								 MCXT_ALLOC_HUGE);
-	st->cands = palloc_extended(sizeof(Candidate) * Max(nrows, 1),
-								MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-
+	x = palloc_extended(sizeof(double) * Max(nrows, 1), MCXT_ALLOC_HUGE);
+	y = palloc_extended(sizeof(double) * Max(nrows, 1), MCXT_ALLOC_HUGE);
+	points = palloc_extended(sizeof(Datum) * Max(nrows, 1), MCXT_ALLOC_HUGE);
 	for (uint64 r = 0; r < nrows; r++)
 	{
 		HeapTuple	tup = tt->vals[r];
-		bool		null;
-		int64		id;
-		BatchOrder *o;
+		BatchOrder *o = &st->orders[r];
+
+		o->id = DatumGetInt64(SPI_getbinval(tup, tt->tupdesc, 1, &null));
+		o->kind_no = batch_kind_no(st, SPI_getvalue(tup, tt->tupdesc, 2));
+		o->first = 0;
+		o->ncand = 0;
+		o->chosen = -1;
+		points[r] = SPI_getbinval(tup, tt->tupdesc, 3, &null);
+		x[r] = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 4, &null));
+		y[r] = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 5, &null));
+	}
+	st->norders = (int) nrows;
+
+	/* The order tuples stay until SPI_finish: points[] points into them. */
+	npairs = cover_points(st->norders, x, y, points, geometry_type, &pairs);
+	st->cands = palloc_extended(sizeof(Candidate) * Max(npairs, 1),
+								MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	st->ncands = npairs;
+	pair_order = palloc_extended(sizeof(int64) * Max(npairs, 1),
+								 MCXT_ALLOC_HUGE);
+	pair_outlet = palloc_extended(sizeof(int64) * Max(npairs, 1),
+								  MCXT_ALLOC_HUGE);
+	/* Pairs come by order, then outlet: each order's slice is contiguous. */
+	for (int k = 0; k < npairs; k++)
+	{
+		BatchOrder *o = &st->orders[pairs[k].point];
+
+		if (o->ncand == 0)
+			o->first = k;
+		o->ncand++;
+		st->cands[k].outlet_id = pairs[k].outlet_id;
+		st->cands[k].covers = true;
+		pair_order[k] = o->id;
+		pair_outlet[k] = pairs[k].outlet_id;
+	}
+	if (npairs == 0)
+		return;
+
+	types[0] = INT8ARRAYOID;
+	types[1] = INT8ARRAYOID;
+	values[0] = showroom_int8_array(pair_order, npairs);
+	values[1] = showroom_int8_array(pair_outlet, npairs);
+	nrows = dispatch_exec(PLAN_BATCH_FACTS, 2, types, values, NULL,
+						  SPI_OK_SELECT);
+	if (nrows != (uint64) npairs)
+		elog(ERROR, "batch dispatch read facts of " UINT64_FORMAT
+			 " outlets for %d candidates", nrows, npairs);
+	tt = SPI_tuptable;
+	for (uint64 r = 0; r < nrows; r++)
+	{
+		HeapTuple	tup = tt->vals[r];
+		int32		n = DatumGetInt32(SPI_getbinval(tup, tt->tupdesc, 1,
+													&null));
 		Candidate  *c;
 		Datum		d;
 
-		/* Rows come by order id: a new id starts a new order. */
-		id = DatumGetInt64(SPI_getbinval(tup, tt->tupdesc, 1, &null));
-		if (st->norders == 0 || st->orders[st->norders - 1].id != id)
-		{
-			o = &st->orders[st->norders++];
-			o->id = id;
-			o->kind_no = batch_kind_no(st,
-									   SPI_getvalue(tup, tt->tupdesc, 2));
-			o->first = st->ncands;
-			o->ncand = 0;
-			o->chosen = -1;
-		}
-		o = &st->orders[st->norders - 1];
-
-		d = SPI_getbinval(tup, tt->tupdesc, 3, &null);
-		if (null)
-			continue;			/* no area covers this order */
-		c = &st->cands[st->ncands++];
-		o->ncand++;
-		c->outlet_id = DatumGetInt64(d);
-		c->covers = true;
-		c->priority = DatumGetInt32(SPI_getbinval(tup, tt->tupdesc, 4, &null));
-		c->active = DatumGetBool(SPI_getbinval(tup, tt->tupdesc, 5, &null));
-		c->suspended = DatumGetBool(SPI_getbinval(tup, tt->tupdesc, 6, &null));
-		d = SPI_getbinval(tup, tt->tupdesc, 7, &null);
+		if (n < 1 || n > npairs)
+			elog(ERROR, "batch dispatch read candidate %d of %d", n, npairs);
+		c = &st->cands[n - 1];
+		c->priority = DatumGetInt32(SPI_getbinval(tup, tt->tupdesc, 2, &null));
+		c->active = DatumGetBool(SPI_getbinval(tup, tt->tupdesc, 3, &null));
+		c->suspended = DatumGetBool(SPI_getbinval(tup, tt->tupdesc, 4, &null));
+		d = SPI_getbinval(tup, tt->tupdesc, 5, &null);
 		c->capable = !null;
 		c->skill = null ? 0 : DatumGetInt32(d);
-		d = SPI_getbinval(tup, tt->tupdesc, 8, &null);
+		d = SPI_getbinval(tup, tt->tupdesc, 6, &null);
 		c->has_satisfaction = !null;
 		c->satisfaction = null ? 0 : DatumGetFloat8(d);
-		c->distance_m = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 9,
+		c->distance_m = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 7,
 													 &null));
-		c->grade_cut = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 10,
+		c->grade_cut = DatumGetFloat8(SPI_getbinval(tup, tt->tupdesc, 8,
 													&null));
 	}
 	SPI_freetuptable(tt);

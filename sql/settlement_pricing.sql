@@ -64,16 +64,24 @@ SELECT 'third run' AS "case", sum(lines_added) AS added FROM showroom.settle('20
 SELECT 'order 7' AS "case", component, showroom.fen_to_yuan(amount_fen) AS amount
   FROM showroom.statement_line WHERE source_id = 7 ORDER BY component;
 
--- An order whose point is empty cannot be measured: the run stops, and
--- nothing of it is written.
+-- A job whose distance cannot be measured stops the run, and nothing of
+-- it is written.  An order's own point cannot be empty (the table refuses
+-- it); the base of an outlet written directly can.
+SELECT 'empty order point' AS "case", split_part(pg_temp.try($$
+  INSERT INTO showroom.service_order (kind, category, point, service_date)
+  VALUES ('repair', 'television', 'SRID=4326;POINT EMPTY', '2026-03-06')$$),
+  ' | detail', 1) AS try;  -- the failing row's detail holds timestamps
+INSERT INTO showroom.outlet (id, code, name, base)
+VALUES (99, 'NOBASE', 'no base', 'SRID=4326;POINT EMPTY');
 INSERT INTO showroom.service_order (id, kind, category, point, service_date, state,
                                     outlet_id, created_at, done_at) VALUES
-  (8, 'repair', 'television', 'SRID=4326;POINT EMPTY', '2026-03-06', 'done', 5,
+  (8, 'repair', 'television', 'SRID=4326;POINT(113.60 37.88)', '2026-03-06', 'done', 99,
    '2026-03-06 01:00Z', '2026-03-06 02:00Z');
 SELECT 'empty point' AS "case", pg_temp.try($$SELECT * FROM showroom.settle('2026-03-01')$$);
 SELECT 'runs and lines' AS "case", (SELECT count(*) FROM showroom.settlement_run) AS runs,
        (SELECT count(*) FROM showroom.statement_line) AS lines;
 DELETE FROM showroom.service_order WHERE id = 8;
+DELETE FROM showroom.outlet WHERE id = 99;
 
 -- A policy that admits only some lines: the run refuses instead of
 -- writing lines through COPY that the policy would not admit.

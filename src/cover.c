@@ -98,14 +98,16 @@ typedef struct PointGrid
  * grid_cell
  *		The column (or row) of coordinate v, clamped to the grid.  The same
  *		monotonic arithmetic serves points and box edges, so a point between
- *		two edges always falls in a cell between theirs.
+ *		two edges always falls in a cell between theirs.  The test is made
+ *		on the double, before any conversion: an overflow to infinity, or
+ *		infinity times a zero scale (NaN), still lands on an edge cell.
  */
 static inline int
 grid_cell(double v, double origin, double scale, int n)
 {
 	double		c = floor((v - origin) * scale);
 
-	if (c < 0)
+	if (!(c >= 0))
 		return 0;
 	if (c >= n)
 		return n - 1;
@@ -113,37 +115,75 @@ grid_cell(double v, double origin, double scale, int n)
 }
 
 /*
- * grid_build
- *		Put n points (x[i], y[i]) into a grid of about one point per cell,
- *		with a counting sort by cell.
+ * grid_axis
+ *		Cells along one axis for the extent [lo, hi], and cells per degree
+ *		into *scale: one cell when the extent is empty, or so narrow (or so
+ *		wide) that its scale is not a finite positive number.
  */
-static void
+static int
+grid_axis(double lo, double hi, int side, double *scale)
+{
+	double		s = hi > lo ? side / (hi - lo) : 0;
+
+	if (s > 0 && isfinite(s))
+	{
+		*scale = s;
+		return side;
+	}
+	*scale = 0;
+	return 1;
+}
+
+/*
+ * grid_build
+ *		Put the points (x[i], y[i]) with finite coordinates into a grid of
+ *		about one point per cell, with a counting sort by cell.  A point
+ *		with an infinite or NaN coordinate is left out: no area covers it.
+ *		Returns false when no point is left.
+ */
+static bool
 grid_build(PointGrid *g, int n, const double *x, const double *y)
 {
-	int			side = (int) ceil(sqrt((double) n));
 	int		   *cell = palloc_extended(sizeof(int) * n, MCXT_ALLOC_HUGE);
+	int			nfinite = 0;
+	int			side;
 	int			ncell;
 
-	g->x0 = g->x1 = x[0];
-	g->y0 = g->y1 = y[0];
-	for (int i = 1; i < n; i++)
+	memset(g, 0, sizeof(*g));
+	for (int i = 0; i < n; i++)
 	{
+		if (!isfinite(x[i]) || !isfinite(y[i]))
+			continue;
+		if (nfinite++ == 0)
+		{
+			g->x0 = g->x1 = x[i];
+			g->y0 = g->y1 = y[i];
+		}
 		g->x0 = Min(g->x0, x[i]);
 		g->x1 = Max(g->x1, x[i]);
 		g->y0 = Min(g->y0, y[i]);
 		g->y1 = Max(g->y1, y[i]);
 	}
-	g->nx = g->x1 > g->x0 ? side : 1;
-	g->ny = g->y1 > g->y0 ? side : 1;
-	g->sx = g->x1 > g->x0 ? g->nx / (g->x1 - g->x0) : 0;
-	g->sy = g->y1 > g->y0 ? g->ny / (g->y1 - g->y0) : 0;
+	if (nfinite == 0)
+	{
+		pfree(cell);
+		return false;
+	}
+	side = (int) ceil(sqrt((double) nfinite));
+	g->nx = grid_axis(g->x0, g->x1, side, &g->sx);
+	g->ny = grid_axis(g->y0, g->y1, side, &g->sy);
 
 	ncell = g->nx * g->ny;
 	g->start = palloc_extended(sizeof(int) * (ncell + 1),
 							   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	g->member = palloc_extended(sizeof(int) * n, MCXT_ALLOC_HUGE);
+	g->member = palloc_extended(sizeof(int) * nfinite, MCXT_ALLOC_HUGE);
 	for (int i = 0; i < n; i++)
 	{
+		if (!isfinite(x[i]) || !isfinite(y[i]))
+		{
+			cell[i] = -1;
+			continue;
+		}
 		cell[i] = grid_cell(y[i], g->y0, g->sy, g->ny) * g->nx +
 			grid_cell(x[i], g->x0, g->sx, g->nx);
 		g->start[cell[i] + 1]++;
@@ -152,11 +192,13 @@ grid_build(PointGrid *g, int n, const double *x, const double *y)
 		g->start[c + 1] += g->start[c];
 	/* Fill each cell from its start, then shift the starts back. */
 	for (int i = 0; i < n; i++)
-		g->member[g->start[cell[i]]++] = i;
+		if (cell[i] >= 0)
+			g->member[g->start[cell[i]]++] = i;
 	for (int c = ncell; c > 0; c--)
 		g->start[c] = g->start[c - 1];
 	g->start[0] = 0;
 	pfree(cell);
+	return true;
 }
 
 /*
@@ -258,7 +300,8 @@ cover_by_pass(int n, const double *x, const double *y, const Datum *points,
 	MemoryContext call_cxt;
 	Portal		portal;
 
-	grid_build(&g, n, x, y);
+	if (!grid_build(&g, n, x, y))
+		return;
 
 	/*
 	 * ST_Covers keeps its cache of the last polygon in the FmgrInfo's

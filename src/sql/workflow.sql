@@ -225,7 +225,13 @@ CREATE TABLE showroom.service_order (
   created_at     timestamptz NOT NULL DEFAULT now(),
   created_by     name NOT NULL DEFAULT current_user,
   UNIQUE (source_movement_id, unit_no),
-  CHECK ((source_movement_id IS NULL) = (unit_no IS NULL))
+  CHECK ((source_movement_id IS NULL) = (unit_no IS NULL)),
+  -- The functions check lon/lat with check_lonlat(); this holds a row
+  -- written directly to the same rule (NaN fails BETWEEN, empty fails).
+  CONSTRAINT service_order_point_lonlat
+    CHECK (NOT ST_IsEmpty(point)
+           AND ST_X(point) BETWEEN -180 AND 180
+           AND ST_Y(point) BETWEEN -90 AND 90)
 );
 
 CREATE INDEX service_order_state_date_idx ON showroom.service_order (state, service_date);

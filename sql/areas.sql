@@ -86,6 +86,38 @@ SELECT 'no name' AS "case",
        pg_temp.try($$SELECT showroom.add_service_area(1, '', 'SRID=4326;POLYGON((113 37,114 37,114 38,113 37))')$$);
 SELECT 'unknown outlet' AS "case",
        pg_temp.try($$SELECT showroom.add_service_area(7, 'x', 'SRID=4326;POLYGON((113 37,114 37,114 38,113 37))')$$);
+-- Repair keeps every part that outer rings enclose and takes away only
+-- what holes enclose: a part nested in another or overlapping it is
+-- merged, not cut out as a hole; a hole outside its shell takes nothing;
+-- a bow-tie hole leaves two triangular holes.  Point checks of each.
+SELECT 'repair kinds' AS "case", v.label, ST_NumGeometries(r) AS parts,
+       ST_NumInteriorRings(ST_GeometryN(r, 1)) AS holes, ST_Area(r) AS area,
+       ST_Covers(r, v.probe) AS covers_probe, ST_IsValid(r) AS valid
+  FROM (VALUES
+    ('nested', 'SRID=4326;MULTIPOLYGON(((113 37,113.4 37,113.4 37.4,113 37.4,113 37)),((113.1 37.1,113.2 37.1,113.2 37.2,113.1 37.2,113.1 37.1)))'::geometry,
+     'SRID=4326;POINT(113.15 37.15)'::geometry),
+    ('overlapping', 'SRID=4326;MULTIPOLYGON(((113 37,113.2 37,113.2 37.2,113 37.2,113 37)),((113.1 37.1,113.3 37.1,113.3 37.3,113.1 37.3,113.1 37.1)))',
+     'SRID=4326;POINT(113.15 37.15)'),
+    ('stray hole', 'SRID=4326;POLYGON((113 37,113.1 37,113.1 37.1,113 37.1,113 37),(113.5 37.5,113.6 37.5,113.6 37.6,113.5 37.6,113.5 37.5))',
+     'SRID=4326;POINT(113.55 37.55)'),
+    ('bow-tie hole', 'SRID=4326;POLYGON((113 37,114 37,114 38,113 38,113 37),(113.1 37.1,113.3 37.3,113.3 37.1,113.1 37.3,113.1 37.1))',
+     'SRID=4326;POINT(113.15 37.2)')) v(label, g, probe),
+       LATERAL showroom.area_geometry(v.g, true) r
+ ORDER BY v.label;
+-- Z and M are dropped; coordinates outside a projection's domain are
+-- refused, not wrapped round the globe; NULL ids are 22004.
+SELECT 'z and m' AS "case", ST_AsText(showroom.area_geometry(g)) AS area,
+       ST_AsText(showroom.to_lonlat(ST_Centroid(g))) AS point
+  FROM (VALUES ('SRID=4326;POLYGON Z((113 37 5,114 37 5,114 38 5,113 37 5))'::geometry),
+               ('SRID=4326;POLYGON M((113 37 1,114 37 1,114 38 1,113 37 1))'::geometry)) v(g);
+SELECT 'out of domain' AS "case", v.g,
+       pg_temp.try(format('SELECT showroom.to_lonlat(%L::geometry)', v.g))
+  FROM (VALUES ('SRID=3857;POINT(1000000000 0)'), ('SRID=3857;POINT(0 1000000000000)'),
+               ('SRID=32650;POINT(1000000000 1000000000)'),
+               ('SRID=3857;POLYGON((19900000 0,20100000 0,20100000 100000,19900000 0))')) v(g);
+SELECT 'in domain' AS "case", ST_AsText(showroom.to_lonlat('SRID=32650;POINT(500000 4200000)'), 6);
+SELECT 'null ids' AS "case", pg_temp.try($$SELECT showroom.remove_service_area(NULL)$$) AS remove,
+       pg_temp.try($$SELECT showroom.add_dc_area(NULL, 'x', 'SRID=4326;POLYGON((113 37,114 37,114 38,113 37))')$$) AS dc;
 SELECT 'areas written' AS "case", string_agg(name, ', ' ORDER BY id) FROM showroom.service_area;
 
 -- Pieces follow their areas: cut on insert, gone on removal.

@@ -218,10 +218,14 @@ RETURN coalesce(nullif(current_setting('showroom.person', true), ''),
 COMMENT ON FUNCTION showroom.acting_person() IS
   'the acting person for audit rows: setting showroom.person if set, else the current role';
 
--- to_lonlat: a geometry as SRID 4326.  SRID 4326 passes; another known
--- SRID is transformed; SRID 0 (no SRID) is refused, because a geometry
--- without SRID compared with lon/lat areas would silently match nothing.
--- The result must lie within lon/lat bounds.
+-- to_lonlat: a geometry as SRID 4326, in two dimensions (Z and M are
+-- dropped).  SRID 4326 passes; another known SRID is transformed; SRID 0
+-- (no SRID) is refused, because a geometry without SRID compared with
+-- lon/lat areas would silently match nothing.  A transform must give the
+-- input back when reversed: coordinates outside the projection's domain
+-- would otherwise wrap round the globe (EPSG:3857 x = 1e9 lands at lon
+-- -16.8) instead of being refused.  The result must lie within lon/lat
+-- bounds.
 CREATE FUNCTION showroom.to_lonlat(g geometry)
 RETURNS geometry
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
@@ -230,7 +234,13 @@ AS $$
 DECLARE
   given_srid integer := ST_SRID(g);
   r geometry;
+  back box2d;
+  given box2d;
+  tolerance float8;
 BEGIN
+  IF ST_CoordDim(g) > 2 THEN
+    g := ST_Force2D(g);
+  END IF;
   IF given_srid = 0 THEN
     RAISE EXCEPTION 'geometry has no SRID'
       USING ERRCODE = 'SR203',
@@ -246,7 +256,31 @@ BEGIN
             DETAIL = format('SRID %s is not in spatial_ref_sys, so it cannot be transformed to SRID 4326.', given_srid),
             HINT = 'Give lon/lat geometry in SRID 4326.';
   ELSE
-    r := ST_Transform(g, 4326);
+    BEGIN
+      r := ST_Transform(g, 4326);
+      back := Box2D(ST_Transform(r, given_srid));
+    EXCEPTION WHEN internal_error THEN
+      RAISE EXCEPTION 'coordinates outside the domain of SRID %', given_srid
+        USING ERRCODE = 'SR108',
+              DETAIL = format('%s cannot be transformed to SRID 4326: %s.',
+                              left(ST_AsText(g), 60), SQLERRM),
+              HINT = 'Check the SRID the coordinates are really in.';
+    END;
+    given := Box2D(g);
+    tolerance := 1e-6 * (1 + greatest(abs(ST_XMin(given)), abs(ST_XMax(given)),
+                                      abs(ST_YMin(given)), abs(ST_YMax(given))));
+    IF NOT ST_IsEmpty(g)
+       AND (back IS NULL
+            OR abs(ST_XMin(back) - ST_XMin(given)) > tolerance
+            OR abs(ST_XMax(back) - ST_XMax(given)) > tolerance
+            OR abs(ST_YMin(back) - ST_YMin(given)) > tolerance
+            OR abs(ST_YMax(back) - ST_YMax(given)) > tolerance) THEN
+      RAISE EXCEPTION 'coordinates outside the domain of SRID %', given_srid
+        USING ERRCODE = 'SR108',
+              DETAIL = format('extent %s in SRID %s comes back as %s from SRID 4326.',
+                              given::text, given_srid, coalesce(back::text, 'nothing')),
+              HINT = 'Check the SRID the coordinates are really in.';
+    END IF;
   END IF;
   IF NOT ST_IsEmpty(r)
      AND (ST_XMin(r) < -180::float8 OR ST_XMax(r) > 180::float8
@@ -264,10 +298,13 @@ $$;
 COMMENT ON FUNCTION showroom.to_lonlat(geometry) IS
   'the geometry in SRID 4326: passed, transformed from a known SRID, or refused (SRID 0, out of range)';
 
--- area_geometry: check an area and return it as a lon/lat multipolygon.
--- Refuses what is not a polygon, is empty, or is invalid; with repair, an
--- invalid polygon is made valid keeping every part (ST_MakeValid's
--- linework method turns a bow-tie into two triangles, never one).
+-- area_geometry: check an area and return it as a lon/lat multipolygon
+-- (Z and M dropped).  Refuses what is not a polygon, is empty, or is
+-- invalid.  With repair, an invalid area is rebuilt as the union of what
+-- its outer rings enclose, less what its holes enclose, each ring first
+-- made valid by ST_MakeValid's structure method: a bow-tie becomes two
+-- triangles (never one lobe), parts that overlap or nest are merged (not
+-- cut into holes), and a hole outside its shell takes nothing away.
 CREATE FUNCTION showroom.area_geometry(g geometry, repair boolean DEFAULT false)
 RETURNS geometry
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -279,6 +316,9 @@ DECLARE
 BEGIN
   IF g IS NULL THEN
     RAISE EXCEPTION 'area must not be null' USING ERRCODE = '22004';
+  END IF;
+  IF ST_CoordDim(g) > 2 THEN
+    g := ST_Force2D(g);
   END IF;
   IF GeometryType(g) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
     RAISE EXCEPTION 'area must be a polygon or multipolygon'
@@ -297,7 +337,17 @@ BEGIN
               DETAIL = ST_IsValidReason(r),
               HINT = 'Fix the polygon, or pass repair => true to make it valid keeping every part.';
     END IF;
-    fixed := ST_CollectionExtract(ST_MakeValid(r), 3);
+    SELECT ST_CollectionExtract(ST_Difference(
+             coalesce(ST_Union(ST_MakeValid(ST_MakePolygon(ST_ExteriorRing(p.geom)),
+                                            'method=structure')),
+                      'SRID=4326;POLYGON EMPTY'::geometry),
+             coalesce((SELECT ST_Union(ST_MakeValid(ST_MakePolygon(ST_InteriorRingN(p2.geom, i)),
+                                                    'method=structure'))
+                         FROM ST_Dump(r) p2,
+                              generate_series(1, ST_NumInteriorRings(p2.geom)) i),
+                      'SRID=4326;POLYGON EMPTY'::geometry)), 3)
+      INTO fixed
+      FROM ST_Dump(r) p;
     IF ST_IsEmpty(fixed) OR ST_Area(fixed) = 0::float8 THEN
       RAISE EXCEPTION 'area cannot be repaired'
         USING ERRCODE = 'SR202',
@@ -511,6 +561,9 @@ AS $$
 DECLARE
   new_id bigint;
 BEGIN
+  IF dc_id IS NULL THEN
+    RAISE EXCEPTION 'DC id must not be null' USING ERRCODE = '22004';
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM showroom.dc d WHERE d.id = dc_id) THEN
     RAISE EXCEPTION 'unknown DC %', coalesce(dc_id::text, 'NULL')
       USING ERRCODE = 'SR105', DETAIL = format('No DC has id %s.', coalesce(dc_id::text, 'NULL'));
@@ -604,6 +657,9 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  IF area_id IS NULL THEN
+    RAISE EXCEPTION 'area id must not be null' USING ERRCODE = '22004';
+  END IF;
   DELETE FROM showroom.service_area a WHERE a.id = area_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown service area %', coalesce(area_id::text, 'NULL')

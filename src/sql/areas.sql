@@ -337,17 +337,22 @@ BEGIN
               DETAIL = ST_IsValidReason(r),
               HINT = 'Fix the polygon, or pass repair => true to make it valid keeping every part.';
     END IF;
+    -- Every ring of every part, as the polygon it encloses; a ring of
+    -- fewer than four points encloses nothing.
+    WITH ring AS (
+      SELECT i = 0 AS outer_ring,
+             CASE WHEN i = 0 THEN ST_ExteriorRing(p.geom)
+                  ELSE ST_InteriorRingN(p.geom, i) END AS line
+        FROM ST_Dump(r) p, generate_series(0, ST_NumInteriorRings(p.geom)) i),
+    enclosed AS (
+      SELECT outer_ring, ST_MakeValid(ST_MakePolygon(line), 'method=structure') AS ground
+        FROM ring WHERE ST_NPoints(line) >= 4)
     SELECT ST_CollectionExtract(ST_Difference(
-             coalesce(ST_Union(ST_MakeValid(ST_MakePolygon(ST_ExteriorRing(p.geom)),
-                                            'method=structure')),
+             coalesce((SELECT ST_Union(ground) FROM enclosed WHERE outer_ring),
                       'SRID=4326;POLYGON EMPTY'::geometry),
-             coalesce((SELECT ST_Union(ST_MakeValid(ST_MakePolygon(ST_InteriorRingN(p2.geom, i)),
-                                                    'method=structure'))
-                         FROM ST_Dump(r) p2,
-                              generate_series(1, ST_NumInteriorRings(p2.geom)) i),
+             coalesce((SELECT ST_Union(ground) FROM enclosed WHERE NOT outer_ring),
                       'SRID=4326;POLYGON EMPTY'::geometry)), 3)
-      INTO fixed
-      FROM ST_Dump(r) p;
+      INTO fixed;
     IF ST_IsEmpty(fixed) OR ST_Area(fixed) = 0::float8 THEN
       RAISE EXCEPTION 'area cannot be repaired'
         USING ERRCODE = 'SR202',

@@ -89,7 +89,8 @@ SELECT 'unknown outlet' AS "case",
 -- Repair keeps every part that outer rings enclose and takes away only
 -- what holes enclose: a part nested in another or overlapping it is
 -- merged, not cut out as a hole; a hole outside its shell takes nothing;
--- a bow-tie hole leaves two triangular holes.  Point checks of each.
+-- a bow-tie hole leaves two triangular holes; a ring of three points
+-- takes nothing.  Point checks of each.
 SELECT 'repair kinds' AS "case", v.label, ST_NumGeometries(r) AS parts,
        ST_NumInteriorRings(ST_GeometryN(r, 1)) AS holes, ST_Area(r) AS area,
        ST_Covers(r, v.probe) AS covers_probe, ST_IsValid(r) AS valid
@@ -101,7 +102,13 @@ SELECT 'repair kinds' AS "case", v.label, ST_NumGeometries(r) AS parts,
     ('stray hole', 'SRID=4326;POLYGON((113 37,113.1 37,113.1 37.1,113 37.1,113 37),(113.5 37.5,113.6 37.5,113.6 37.6,113.5 37.6,113.5 37.5))',
      'SRID=4326;POINT(113.55 37.55)'),
     ('bow-tie hole', 'SRID=4326;POLYGON((113 37,114 37,114 38,113 38,113 37),(113.1 37.1,113.3 37.3,113.3 37.1,113.1 37.3,113.1 37.1))',
-     'SRID=4326;POINT(113.15 37.2)')) v(label, g, probe),
+     'SRID=4326;POINT(113.15 37.2)'),
+    -- GeoJSON admits a ring of three points (real district files hold
+    -- them); it encloses nothing.
+    ('three-point hole', ST_SetSRID(ST_GeomFromGeoJSON(
+       '{"type":"Polygon","coordinates":[[[113,37],[114,38],[114,37],[113,38],[113,37]],'
+       '[[113.1,37.5],[113.2,37.5],[113.1,37.5]]]}'), 4326),
+     'SRID=4326;POINT(113.15 37.5)')) v(label, g, probe),
        LATERAL showroom.area_geometry(v.g, true) r
  ORDER BY v.label;
 -- Z and M are dropped; coordinates outside a projection's domain are

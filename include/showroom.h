@@ -136,6 +136,16 @@ extern void showroom_attempt_begin(ShowroomAttempt *attempt);
 extern void showroom_attempt_end(ShowroomAttempt *attempt, bool keep);
 
 /*
+ * A statement prepared once and kept for the life of the backend
+ * (showroom.c); cursor_options as for SPI_prepare_cursor, 0 for none.
+ * The caller is connected to SPI.
+ */
+struct _SPI_plan;
+extern struct _SPI_plan *showroom_prepare_kept(const char *sql, int nargs,
+											   Oid *types,
+											   int cursor_options);
+
+/*
  * SQL arrays built from C arrays of n values, for the statements that
  * write many rows at once (showroom.c).  n may be 0.
  */

@@ -107,14 +107,7 @@ static SPIPlanPtr order_lock_plan = NULL;
 static SPIPlanPtr
 areas_prepare(const char *sql, int nargs, Oid *types)
 {
-	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types,
-										  CURSOR_OPT_GENERIC_PLAN);
-
-	if (plan == NULL)
-		elog(ERROR, "could not prepare candidate query: %s",
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
+	return showroom_prepare_kept(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
 }
 
 /*

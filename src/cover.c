@@ -235,15 +235,7 @@ static SPIPlanPtr
 cover_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
 {
 	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare a cover query: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(p);
-		*plan = p;
-	}
+		*plan = showroom_prepare_kept(sql, nargs, types, 0);
 	return *plan;
 }
 

@@ -243,14 +243,8 @@ dispatch_plan(DispatchPlanId id, int nargs, Oid *types)
 	if (plans[id] == NULL)
 	{
 		int			options = id < PLAN_BATCH_ORDERS ? CURSOR_OPT_GENERIC_PLAN : 0;
-		SPIPlanPtr	plan = SPI_prepare_cursor(plan_sql[id], nargs, types,
-											  options);
 
-		if (plan == NULL)
-			elog(ERROR, "could not prepare dispatch query %d: %s", (int) id,
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		plans[id] = plan;
+		plans[id] = showroom_prepare_kept(plan_sql[id], nargs, types, options);
 	}
 	return plans[id];
 }

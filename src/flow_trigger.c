@@ -127,13 +127,7 @@ static SPIPlanPtr log_plan = NULL;
 static SPIPlanPtr
 prepare_kept(const char *sql, int nargs, Oid *types)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
-			 sql, SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
+	return showroom_prepare_kept(sql, nargs, types, 0);
 }
 
 /*

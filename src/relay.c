@@ -282,12 +282,8 @@ relay_round(int *poll_ms)
 	SPI_connect();
 	if (take_plan == NULL)
 	{
-		take_plan = SPI_prepare(take_sql, 0, NULL);
-		poll_plan = SPI_prepare(poll_sql, 0, NULL);
-		if (take_plan == NULL || poll_plan == NULL)
-			elog(ERROR, "could not prepare the relay's queries");
-		SPI_keepplan(take_plan);
-		SPI_keepplan(poll_plan);
+		take_plan = showroom_prepare_kept(take_sql, 0, NULL, 0);
+		poll_plan = showroom_prepare_kept(poll_sql, 0, NULL, 0);
 	}
 
 	pgstat_report_activity(STATE_RUNNING, "showroom: relaying notices");

@@ -448,24 +448,16 @@ settle_prepare(void)
 
 	for (i = 0; i < STEP_COUNT; i++)
 	{
-		SPIPlanPtr	plan;
-
-		if (settle_plans[i] != NULL)
-			continue;
-		plan = SPI_prepare_cursor(settle_sql[i], SETTLE_NARGS, types,
-								  CURSOR_OPT_NO_SCROLL);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare settlement step %d: %s", i,
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		settle_plans[i] = plan;
+		if (settle_plans[i] == NULL)
+			settle_plans[i] = showroom_prepare_kept(settle_sql[i],
+													SETTLE_NARGS, types,
+													CURSOR_OPT_NO_SCROLL);
 	}
 
 	/* Each component's insert, with the count and sum per statement. */
 	for (i = 0; i < (int) SETTLE_NCOMPONENTS; i++)
 	{
 		const SettleComponent *c = &settle_components[i];
-		SPIPlanPtr	plan;
 		char	   *sql;
 
 		if (settle_component_plans[i] != NULL)
@@ -490,24 +482,16 @@ settle_prepare(void)
 					   strcmp(c->name, "adjustment") == 0 ?
 					   "c.source_id" : "NULL::bigint",
 					   c->select);
-		plan = SPI_prepare(sql, SETTLE_NARGS, types);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare settlement component %s: %s",
-				 c->name, SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		settle_component_plans[i] = plan;
+		settle_component_plans[i] = showroom_prepare_kept(sql, SETTLE_NARGS,
+														  types, 0);
 		pfree(sql);
 	}
 
 	if (settle_setting_plan == NULL)
 	{
 		settle_setting_plan =
-			SPI_prepare("SELECT showroom.setting_value($1)::bigint",
-						1, &text_type);
-		if (settle_setting_plan == NULL)
-			elog(ERROR, "could not prepare the settlement setting: %s",
-				 SPI_result_code_string(SPI_result));
-		SPI_keepplan(settle_setting_plan);
+			showroom_prepare_kept("SELECT showroom.setting_value($1)::bigint",
+								  1, &text_type, 0);
 	}
 }
 

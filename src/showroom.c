@@ -15,6 +15,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -70,6 +71,26 @@ showroom_attempt_end(ShowroomAttempt *attempt, bool keep)
 		RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(attempt->cxt);
 	CurrentResourceOwner = attempt->owner;
+}
+
+/*
+ * showroom_prepare_kept
+ *		Prepare sql with its argument types and keep the plan, or raise an
+ *		error naming the statement.  Every room's C code prepares its
+ *		statements through this, once per backend.
+ */
+SPIPlanPtr
+showroom_prepare_kept(const char *sql, int nargs, Oid *types,
+					  int cursor_options)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, cursor_options);
+
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "could not keep the plan of \"%s\"", sql);
+	return plan;
 }
 
 /*

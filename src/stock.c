@@ -181,20 +181,12 @@ static SPIPlanPtr plan_move1 = NULL;
 static SPIPlanPtr
 stock_prepare(const char *sql, int nargs, Oid *argtypes)
 {
-	SPIPlanPtr	plan;
-
 	/*
 	 * A generic plan is right for every statement here (each touches a few
 	 * rows by key), and it spares the planner on every call.
 	 */
-	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
-
-	if (plan == NULL)
-		elog(ERROR, "showroom: SPI_prepare failed (%s): %s",
-			 SPI_result_code_string(SPI_result), sql);
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "showroom: SPI_keepplan failed");
-	return plan;
+	return showroom_prepare_kept(sql, nargs, argtypes,
+								 CURSOR_OPT_GENERIC_PLAN);
 }
 
 /*

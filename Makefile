@@ -13,6 +13,7 @@ MODULE_big = showroom
 OBJS = \
 	src/showroom.o \
 	src/stock.o \
+	src/direct.o \
 	src/money.o \
 	src/settle.o \
 	src/spheroid.o \

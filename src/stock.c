@@ -16,9 +16,10 @@
  * are) skips the search: one plain UPDATE of that slot reserves it.  Lines
  * are handled by SKU in ascending order, and every other stock path locks
  * balances in the same order, so concurrent multi-line sales cannot
- * deadlock.  A one-line order served from one slot writes its line,
- * allocation and ledger row with three plain INSERTs; larger orders use
- * one statement for all of their rows.
+ * deadlock.  A one-line order served from one slot writes its order,
+ * line, allocation and ledger row without the executor (src/direct.c)
+ * when the tables and the caller's role allow it, else with four plain
+ * INSERTs; larger orders use one statement for all of their lines' rows.
  *
  * The rest of the order's lifecycle (pick, ship, deliver, cancel, ...) is
  * plain SQL in src/sql/stock.sql; it is not on a hot path.
@@ -40,6 +41,9 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/datum.h"
+
+#include "direct.h"
 
 /* The most lines one order may have: a generous key-account order. */
 #define SELL_MAX_LINES 10000
@@ -147,6 +151,31 @@ typedef struct SellPiece
 	" VALUES ($1, $2, $3, 'allocation', $4, $4, $5, $6, $7)"
 
 /*
+ * The tables of the commonest sale, with the columns it supplies, for
+ * writing its rows without the executor where the tables and the role
+ * allow it (src/direct.c); sell_write_direct writes exactly the rows
+ * that plan_order and sell_write_one would.
+ */
+static DirectTable sell_order_table = {"sales_order", 11, {
+		{"external_ref", TEXTOID}, {"store_id", INT8OID}, {"dc_id", INT8OID},
+		{"channel", TEXTOID}, {"customer_name", TEXTOID},
+		{"customer_phone", TEXTOID}, {"address", TEXTOID},
+		{"delivery_point", InvalidOid}, {"delivery_date", DATEOID},
+		{"cod_fen", INT8OID}, {"state", TEXTOID}}, NULL};
+static DirectTable sell_line_table = {"sales_line", 5, {
+		{"order_id", INT8OID}, {"line_no", INT4OID}, {"sku_id", INT8OID},
+		{"qty", INT4OID}, {"unit_price_fen", INT8OID}}, NULL};
+static DirectTable sell_alloc_table = {"allocation", 7, {
+		{"sales_line_id", INT8OID}, {"sales_order_id", INT8OID},
+		{"dc_id", INT8OID}, {"sku_id", INT8OID}, {"slot", INT2OID},
+		{"qty", INT4OID}, {"open_qty", INT4OID}}, NULL};
+static DirectTable sell_move_table = {"stock_movement", 9, {
+		{"dc_id", INT8OID}, {"sku_id", INT8OID}, {"slot", INT2OID},
+		{"kind", TEXTOID}, {"qty", INT4OID}, {"d_allocated", INT4OID},
+		{"sales_order_id", INT8OID}, {"sales_line_id", INT8OID},
+		{"allocation_id", INT8OID}}, NULL};
+
+/*
  * The balance slot this backend's last fast-path sale took: its next sale
  * looks there first (see sell_take_sku).
  */
@@ -239,7 +268,8 @@ stock_prepare_all(void)
 		" k.id, k.active, k.list_price_fen, "
 		" (SELECT max(b.slot) FROM showroom.stock_balance b "
 		"   WHERE b.dc_id = coalesce(r.id, s.home_dc_id) "
-		"     AND b.sku_id = k.id) "
+		"     AND b.sku_id = k.id), "
+		" ST_SetSRID(ST_MakePoint($2, $3), 4326) "
 		"FROM showroom.store s "
 		"LEFT JOIN LATERAL (SELECT d.id FROM showroom.dc d "
 		" WHERE d.active AND ST_Covers(d.region, "
@@ -587,14 +617,14 @@ sell_replay(text *ref, int64 store_id, SellLine *lines, int n)
  *		store's home DC, which must be active.
  *
  * store_id: the selling store; lon, lat: the delivery point; lines, n:
- * the order's lines.  Returns the DC id.  One statement reads the store,
- * the covering DC, the home DC and the lines' SKUs together (one row per
- * SKU found, at least one if the store exists); it stays in SPI_tuptable
- * for sell_check_skus.
+ * the order's lines.  Returns the DC id, and in *point the delivery point
+ * as a geometry.  One statement reads the store, the covering DC, the
+ * home DC and the lines' SKUs together (one row per SKU found, at least
+ * one if the store exists); it stays in SPI_tuptable for sell_check_skus.
  */
 static int64
 sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
-			   int n)
+			   int n, Datum *point)
 {
 	Datum		v[4];
 	int64	   *ids = palloc(sizeof(int64) * n);
@@ -620,6 +650,7 @@ sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
 				 errdetail("No store has id %lld.", (long long) store_id)));
 	tup = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
+	*point = datumCopy(SPI_getbinval(tup, desc, 9, &isnull), false, -1);
 	if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_STORE),
@@ -1042,6 +1073,103 @@ sell_write_one(int64 order_id, int64 dc_id, const SellLine *line,
 }
 
 /*
+ * sell_write_direct
+ *		Write the order, line, allocation and ledger row of a one-line
+ *		order whose units all came from one slot without the executor
+ *		(src/direct.c), and return the order id; or, when a table or the
+ *		role rules that out, write nothing and return 0.
+ *
+ * v, nulls: the parameters of plan_order (nulls as SPI takes them);
+ * point: the delivery point as a geometry.  DEBUG1 says which way the
+ * rows went, and why not directly.
+ */
+static int64
+sell_write_direct(const Datum *v, const char *nulls, Datum point,
+				  const SellLine *line, const SellPiece *piece)
+{
+	DirectTable *tables[4] = {&sell_order_table, &sell_line_table,
+	&sell_alloc_table, &sell_move_table};
+	TupleTableSlot *rows[4];
+	DirectWrite *dw = direct_begin();
+	const char *why = NULL;
+	DirectTable *at = NULL;		/* the table that why is about */
+	Datum		d[11];
+	bool		isnull[11];
+	int64		order_id = 0;
+	int64		line_id;
+	int64		alloc_id;
+	int			i;
+
+	for (i = 0; i < 4 && why == NULL; i++)
+		why = direct_refusal(dw, at = tables[i]);
+
+	/* The order: plan_order's parameters, with the point made. */
+	for (i = 0; i < 7; i++)
+	{
+		d[i] = v[i];
+		isnull[i] = nulls[i] == 'n';
+	}
+	d[7] = point;
+	isnull[7] = false;
+	for (i = 8; i < 11; i++)
+	{
+		d[i] = v[i + 1];
+		isnull[i] = nulls[i + 1] == 'n';
+	}
+	if (why == NULL)
+		rows[0] = direct_form(dw, at = &sell_order_table, d, isnull, &why);
+	if (why == NULL)
+	{
+		order_id = DatumGetInt64(direct_column(rows[0], "id"));
+		memset(isnull, false, sizeof(isnull));
+		d[0] = Int64GetDatum(order_id);
+		d[1] = Int32GetDatum(1);
+		d[2] = Int64GetDatum(line->sku_id);
+		d[3] = Int32GetDatum(line->qty);
+		d[4] = Int64GetDatum(line->price_fen);
+		rows[1] = direct_form(dw, at = &sell_line_table, d, isnull, &why);
+	}
+	if (why == NULL)
+	{
+		line_id = DatumGetInt64(direct_column(rows[1], "id"));
+		d[0] = Int64GetDatum(line_id);
+		d[1] = Int64GetDatum(order_id);
+		d[2] = v[2];
+		d[3] = Int64GetDatum(line->sku_id);
+		d[4] = Int16GetDatum(piece->slot);
+		d[5] = Int32GetDatum(piece->qty);
+		d[6] = Int32GetDatum(piece->qty);
+		rows[2] = direct_form(dw, at = &sell_alloc_table, d, isnull, &why);
+	}
+	if (why == NULL)
+	{
+		alloc_id = DatumGetInt64(direct_column(rows[2], "id"));
+		d[0] = v[2];
+		d[1] = Int64GetDatum(line->sku_id);
+		d[2] = Int16GetDatum(piece->slot);
+		d[3] = CStringGetTextDatum("allocation");
+		d[4] = Int32GetDatum(piece->qty);
+		d[5] = Int32GetDatum(piece->qty);
+		d[6] = Int64GetDatum(order_id);
+		d[7] = Int64GetDatum(line_id);
+		d[8] = Int64GetDatum(alloc_id);
+		rows[3] = direct_form(dw, at = &sell_move_table, d, isnull, &why);
+	}
+	if (why != NULL)
+	{
+		direct_end(dw);
+		elog(DEBUG1, "showroom: sale written by statements: table %s: %s",
+			 at->relname, why);
+		return 0;
+	}
+	for (i = 0; i < 4; i++)
+		direct_insert(dw, rows[i]);
+	direct_end(dw);
+	elog(DEBUG1, "showroom: sale %lld written directly", (long long) order_id);
+	return order_id;
+}
+
+/*
  * sell_shortfall
  *		Raise SR101 listing every short line.
  */
@@ -1103,6 +1231,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 		text_to_cstring(PG_GETARG_TEXT_PP(13));
 	int64		dc_id;
 	int64		order_id = 0;
+	Datum		point;
 
 	/* Check the arguments before touching anything. */
 	if (PG_ARGISNULL(0))
@@ -1162,7 +1291,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 	/* A new order: check what a replay need not. */
 	if (!PG_ARGISNULL(11))
 		sell_check_date(PG_GETARG_DATEADT(11));
-	dc_id = sell_choose_dc(store_id, lon, lat, lines, n);
+	dc_id = sell_choose_dc(store_id, lon, lat, lines, n, &point);
 	sell_check_skus(lines, n);
 	sell_check_totals(lines, n);
 
@@ -1231,6 +1360,16 @@ showroom_sell(PG_FUNCTION_ARGS)
 		v[10] = Int64GetDatum(cod_fen);
 		v[11] = CStringGetTextDatum(any_short ? "backordered" : "allocated");
 
+		if (n == 1 && npieces == 1 && !any_short)
+		{
+			order_id = sell_write_direct(v, nulls, point, &lines[0],
+										 &pieces[0]);
+			if (order_id != 0)
+			{
+				SPI_finish();
+				PG_RETURN_INT64(order_id);
+			}
+		}
 		order_id = stock_insert_id(plan_order, v, nulls, "sales order");
 		if (n == 1 && npieces == 1 && !any_short)
 			sell_write_one(order_id, dc_id, &lines[0], &pieces[0]);

@@ -18,6 +18,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 #define SR_ERRCODE(a, b, c)	MAKE_SQLSTATE('S', 'R', (a), (b), (c))
 
 /* SR0xx: general */
@@ -144,6 +146,11 @@ struct _SPI_plan;
 extern struct _SPI_plan *showroom_prepare_kept(const char *sql, int nargs,
 											   Oid *types,
 											   int cursor_options);
+
+/* A PostGIS function, found through the geometry type (showroom.c). */
+extern void showroom_gis_function(Oid geometry_type, const char *name,
+								  int nargs, const Oid *args,
+								  FmgrInfo *flinfo, MemoryContext cxt);
 
 /*
  * SQL arrays built from C arrays of n values, for the statements that

@@ -202,32 +202,6 @@ grid_build(PointGrid *g, int n, const double *x, const double *y)
 }
 
 /*
- * covers_function
- *		Look up ST_Covers(geometry, geometry) in the schema of the geometry
- *		type, wherever PostGIS was installed, and make it callable, its
- *		cache kept in cxt.
- */
-static void
-covers_function(Oid geometry_type, FmgrInfo *flinfo, MemoryContext cxt)
-{
-	HeapTuple	tup;
-	Oid			nsp;
-	Oid			args[2] = {geometry_type, geometry_type};
-	Oid			fn;
-
-	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geometry_type));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for type %u", geometry_type);
-	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
-	ReleaseSysCache(tup);
-
-	fn = LookupFuncName(list_make2(makeString(get_namespace_name(nsp)),
-								   makeString("st_covers")),
-						2, args, false);
-	fmgr_info_cxt(fn, flinfo, cxt);
-}
-
-/*
  * cover_plan
  *		The kept plan *plan of sql, prepared on first use.
  */
@@ -307,7 +281,12 @@ cover_by_pass(int n, const double *x, const double *y, const Datum *points,
 	call_cxt = AllocSetContextCreate(CurrentMemoryContext,
 									 "showroom cover calls",
 									 ALLOCSET_DEFAULT_SIZES);
-	covers_function(geometry_type, &covers, cache_cxt);
+	{
+		Oid			args[2] = {geometry_type, geometry_type};
+
+		showroom_gis_function(geometry_type, "st_covers", 2, args, &covers,
+							  cache_cxt);
+	}
 
 	portal = SPI_cursor_open(NULL, cover_plan(&pieces_plan, pieces_sql, 0,
 											  NULL),

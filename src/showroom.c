@@ -17,6 +17,10 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/resowner.h"
@@ -91,6 +95,37 @@ showroom_prepare_kept(const char *sql, int nargs, Oid *types,
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep the plan of \"%s\"", sql);
 	return plan;
+}
+
+/*
+ * showroom_gis_function
+ *		Look up PostGIS function name(args) in the schema of the geometry
+ *		type geometry_type, wherever PostGIS was installed, and make it
+ *		callable through *flinfo, whose memory (and PostGIS's cache of the
+ *		last geometry, for the functions that keep one) lives in cxt.
+ *
+ * PostGIS takes whatever is allocated in cxt for its cache's own, so a
+ * caller makes no allocation of its own there and calls the function
+ * with another context current.
+ */
+void
+showroom_gis_function(Oid geometry_type, const char *name, int nargs,
+					  const Oid *args, FmgrInfo *flinfo, MemoryContext cxt)
+{
+	HeapTuple	tup;
+	Oid			nsp;
+	Oid			fn;
+
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(geometry_type));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", geometry_type);
+	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+	ReleaseSysCache(tup);
+
+	fn = LookupFuncName(list_make2(makeString(get_namespace_name(nsp)),
+								   makeString(pstrdup(name))),
+						nargs, args, false);
+	fmgr_info_cxt(fn, flinfo, cxt);
 }
 
 /*

@@ -11,6 +11,9 @@
 #   raw hot     UPDATE of one row (on_hand - 1)
 #   sell spread one-line sale of a random SKU of 10,000
 #   sell hot    one-line sale of one SKU whose stock is split over 32 slots
+#   clerk spread  sell spread by a login of showroom_clerk, whose row-level
+#               security policies send the sale's reads and writes through
+#               SQL statements (doc/stock.md, "How a sale does its work")
 #   naive spread  the reference allocation the targets were set against:
 #               PL/pgSQL SELECT ... FOR UPDATE, UPDATE, INSERT of one row,
 #               on a random row of 10,000 (no order, line or ledger)
@@ -152,6 +155,9 @@ BEGIN
 END
 $$;
 
+CREATE ROLE bench_clerk LOGIN IN ROLE showroom_clerk;
+SELECT showroom.map_login('bench_clerk', store_id => 1);
+
 CREATE TABLE public.bench_refusal (available integer NOT NULL);
 CREATE FUNCTION public.bench_try_sell(sku bigint) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -193,12 +199,14 @@ cat >"$work/drain.sql" <<'SQL'
 SELECT public.bench_try_sell(10002);
 SQL
 
-# tps SCRIPT CLIENTS: run pgbench and print its TPS; a run in which any
-# client failed counts as 0, so that a failure cannot look fast.
+# tps SCRIPT CLIENTS [USER]: run pgbench (as USER if given) and print its
+# TPS; a run in which any client failed counts as 0, so that a failure
+# cannot look fast.
 tps() {
 	q -c 'VACUUM' -c 'CHECKPOINT'
 	local out
-	out=$("$PGBENCH" -n -M prepared -j 2 -c "$2" -T "$secs" -f "$work/$1.sql" 2>&1) || {
+	out=$("$PGBENCH" -n -M prepared -j 2 -c "$2" -T "$secs" \
+		${3:+-U "$3"} -f "$work/$1.sql" 2>&1) || {
 		echo "$out" >&2
 		echo 0
 		return
@@ -209,10 +217,11 @@ tps() {
 # ratio A B: A / B to two places.
 ratio() { echo "scale=2; $1 / $2" | bc; }
 
-fmt='%-7s %10s %7s %11s %8s %12s %9s %11s %6s %5s %8s %5s %6s\n'
+fmt='%-7s %10s %7s %11s %8s %12s %9s %11s %12s %6s %5s %8s %5s %6s %7s\n'
 # shellcheck disable=SC2059
 printf "$fmt" clients raw_spread raw_hot sell_spread sell_hot naive_spread \
-	naive_hot bare_spread spread hot n_spread n_hot b_spread
+	naive_hot bare_spread clerk_spread spread hot n_spread n_hot b_spread \
+	c_spread
 for c in 1 4 16; do
 	rs=$(tps raw_spread $c)
 	rh=$(tps raw_hot $c)
@@ -221,15 +230,17 @@ for c in 1 4 16; do
 	ns=$(tps naive_spread $c)
 	nh=$(tps naive_hot $c)
 	bs=$(tps bare_spread $c)
+	cs=$(tps sell_spread $c bench_clerk)
 	# shellcheck disable=SC2059
-	printf "$fmt" "$c" "$rs" "$rh" "$ss" "$sh" "$ns" "$nh" "$bs" \
+	printf "$fmt" "$c" "$rs" "$rh" "$ss" "$sh" "$ns" "$nh" "$bs" "$cs" \
 		"$(ratio "$ss" "$rs")" "$(ratio "$sh" "$rh")" \
-		"$(ratio "$ns" "$rs")" "$(ratio "$nh" "$rh")" "$(ratio "$bs" "$rs")"
+		"$(ratio "$ns" "$rs")" "$(ratio "$nh" "$rh")" "$(ratio "$bs" "$rs")" \
+		"$(ratio "$cs" "$rs")"
 done
 echo "spread = sell spread / raw spread (target 0.8); hot = sell hot / raw hot (target 3);"
 echo "n_spread, n_hot: the same ratios of the naive one-row reference;"
 echo "b_spread: bare rows / raw spread, about the most a sale that writes its rows"
-echo "through SQL statements can reach."
+echo "through SQL statements can reach; c_spread: clerk spread / raw spread."
 
 # Drain: 16 clients make 4,000 attempts on 3,000 units.
 # Any client that stops on an error other than SR101, and any attempt

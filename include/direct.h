@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * direct.h
- *	  Rows inserted without the executor, with the checks an INSERT makes
- *	  (src/direct.c).
+ *	  Rows read, locked, updated and inserted without the executor, with
+ *	  the checks the statements make (src/direct.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -17,12 +17,13 @@
 #define DIRECT_MAX_COLS 16
 
 /*
- * A table of schema showroom that a hot path writes directly, and the
- * columns it supplies, each with the type of the values it passes: one
- * that an INSERT would assign to the column, or InvalidOid for the
- * column's own type (its type modifier is then still applied).  The
- * caller declares one as a static and fills the first three fields; the
- * shape is built on first use and rebuilt whenever the table changes.
+ * A table of schema showroom that a hot path uses directly and, for
+ * inserts, the columns it supplies, each with the type of the values it
+ * passes (one that an INSERT would assign to the column).  The caller
+ * declares one as a static and fills the first three fields (a type may
+ * change between calls); the shape is built on first use and rebuilt
+ * whenever the table, a function, a type, the role or a supplied type
+ * changes.
  */
 typedef struct DirectTable
 {
@@ -36,16 +37,50 @@ typedef struct DirectTable
 	struct DirectShape *shape;	/* built by direct.c; NULL until then */
 } DirectTable;
 
-/* The writes of one call: opened by direct_begin, ended by direct_end. */
+/* The direct work of one call: from direct_begin to direct_end. */
 typedef struct DirectWrite DirectWrite;
 
+/* A scan of a whole table, or of a range of its primary key. */
+typedef struct DirectScan
+{
+	struct TableScanDescData *scan;
+	struct IndexScanDescData *iscan;
+	struct RelationData *index;
+	bool		backward;
+	TupleTableSlot *slot;
+} DirectScan;
+
 extern DirectWrite *direct_begin(void);
-extern const char *direct_refusal(DirectWrite *dw, DirectTable *t);
-extern TupleTableSlot *direct_form(DirectWrite *dw, DirectTable *t,
-								   const Datum *values, const bool *nulls,
-								   const char **refusal);
-extern Datum direct_column(TupleTableSlot *slot, const char *name);
-extern void direct_insert(DirectWrite *dw, TupleTableSlot *slot);
 extern void direct_end(DirectWrite *dw);
+extern void direct_statement_begin(DirectWrite *dw);
+extern void direct_statement_end(DirectWrite *dw);
+
+extern const char *direct_refusal(DirectWrite *dw, DirectTable *t);
+extern const char *direct_read_refusal(DirectWrite *dw, DirectTable *t);
+extern const char *direct_update_refusal(DirectWrite *dw, DirectTable *t,
+										 int ncols, const char *const *cols);
+extern Oid	direct_column_type(DirectWrite *dw, DirectTable *t,
+							   const char *name);
+
+extern TupleTableSlot *direct_fetch(DirectWrite *dw, DirectTable *t,
+									int nkeys, const Datum *keys, bool last);
+extern DirectScan *direct_key_scan(DirectWrite *dw, DirectTable *t,
+								   int nkeys, const Datum *keys,
+								   const Datum *from, bool last);
+extern DirectScan *direct_scan_begin(DirectWrite *dw, DirectTable *t);
+extern TupleTableSlot *direct_scan_next(DirectScan *scan);
+extern void direct_scan_end(DirectScan *scan);
+
+extern TupleTableSlot *direct_lock(DirectWrite *dw, DirectTable *t,
+								   TupleTableSlot *row, bool skip_locked);
+extern void direct_update(DirectWrite *dw, DirectTable *t,
+						  TupleTableSlot *locked, int ncols,
+						  const char *const *cols, const Datum *values);
+extern TupleTableSlot *direct_insert(DirectWrite *dw, DirectTable *t,
+									 const Datum *values, const bool *nulls);
+
+extern Datum direct_get(TupleTableSlot *slot, const char *name,
+						bool *isnull);
+extern Datum direct_column(TupleTableSlot *slot, const char *name);
 
 #endif							/* SHOWROOM_DIRECT_H */

@@ -1,8 +1,9 @@
--- stock_direct_writes: a one-line sale writes its order, line,
+-- stock_direct_writes: a sale reads its store, DCs and SKUs, reserves
+-- its stock and (with one line from one slot) writes its order, line,
 -- allocation and ledger row without the executor (src/direct.c) when the
 -- tables and the role allow it, and through SQL statements otherwise.
--- Both ways must write the same rows and enforce whatever a DBA has added
--- to the tables.  DEBUG1 names the way each sale took, and why.
+-- Both ways must give the same results and enforce whatever a DBA has
+-- added to the tables.  DEBUG1 names the way each sale took, and why.
 \i test/helpers.sql
 SET jit = off;
 
@@ -41,9 +42,9 @@ CREATE FUNCTION pg_temp.sold(o bigint) RETURNS text LANGUAGE sql AS $$
        UNION ALL SELECT at FROM showroom.stock_movement WHERE sales_order_id = o) AS u (t)) = 1)
 $$;
 
--- 1. The same sale both ways.  A trigger without a WHEN condition on
--- sales_line rules the direct way out, so the second sale takes the
--- statements.  Their rows must match, and reference each other.
+-- 1. The same sale both ways.  A BEFORE trigger on sales_line rules the
+-- direct way out, so the second sale takes the statements.  Their rows
+-- must match, and reference each other.
 SET client_min_messages = debug1;
 SELECT showroom.sell(1, 113.61, 37.91, '{1}', '{2}', '{289900}',
                      external_ref => 'ERP-1', customer_name => 'Li',
@@ -53,8 +54,8 @@ SELECT showroom.sell(1, 113.61, 37.91, '{1}', '{2}', '{289900}',
 \gset
 RESET client_min_messages;
 CREATE FUNCTION pg_temp.noop() RETURNS trigger LANGUAGE plpgsql
-AS $$ BEGIN RETURN NULL; END $$;
-CREATE TRIGGER sr_noop AFTER INSERT ON showroom.sales_line
+AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER sr_noop BEFORE INSERT ON showroom.sales_line
   FOR EACH ROW EXECUTE FUNCTION pg_temp.noop();
 SET client_min_messages = debug1;
 SELECT showroom.sell(1, 113.61, 37.91, '{1}', '{2}', '{289900}',
@@ -120,9 +121,10 @@ ALTER TABLE showroom.stock_movement DROP COLUMN sr_extra;
 SELECT 'after a dropped column' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
 SELECT 'after the added rules' AS "case", pg_temp.rows();
 
--- 6. A trigger with a WHEN condition: rows it does not fire on go the
--- direct way; a row it fires on goes through the statements, and the
--- trigger runs.
+-- 6. AFTER triggers, with a WHEN condition or without: the direct way
+-- queues and fires them as the statement would, on the rows they fire
+-- on, with the row's system columns; a WHEN that reads the database sees
+-- the rows the sale wrote before.
 CREATE TABLE pg_temp.sr_seen (movement_id bigint);
 CREATE FUNCTION pg_temp.seen() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -139,6 +141,25 @@ SELECT 'trigger ran once, on the big sale' AS "case", count(*) = 1 AS once,
        bool_and(m.sales_order_id = :big_id) AS big
   FROM pg_temp.sr_seen s JOIN showroom.stock_movement m ON m.id = s.movement_id;
 DROP TRIGGER sr_seen_big ON showroom.stock_movement;
+DELETE FROM pg_temp.sr_seen;
+-- A row's xmin, and a WHEN that reads the order written just before.
+CREATE FUNCTION public.sr_order_there(o bigint) RETURNS boolean LANGUAGE sql
+AS $$ SELECT EXISTS (SELECT 1 FROM showroom.sales_order WHERE id = o) $$;
+CREATE TRIGGER sr_seen_xmin AFTER INSERT ON showroom.stock_movement
+  FOR EACH ROW WHEN (NEW.xmin::text::bigint > 0) EXECUTE FUNCTION pg_temp.seen();
+CREATE TRIGGER sr_seen_order AFTER INSERT ON showroom.sales_line
+  FOR EACH ROW WHEN (public.sr_order_there(NEW.order_id))
+  EXECUTE FUNCTION pg_temp.seen();
+SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}') AS when_id \gset
+SELECT 'both fired' AS "case", count(*) AS fired FROM pg_temp.sr_seen;
+DROP TRIGGER sr_seen_xmin ON showroom.stock_movement;
+DROP TRIGGER sr_seen_order ON showroom.sales_line;
+-- So does a CHECK that reads the order written just before, and tableoid.
+ALTER TABLE showroom.sales_line ADD CONSTRAINT sr_has_order
+  CHECK (public.sr_order_there(order_id) AND tableoid <> 0);
+SELECT 'CHECK reads the order' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+ALTER TABLE showroom.sales_line DROP CONSTRAINT sr_has_order;
+DROP FUNCTION public.sr_order_there(bigint);
 
 -- 7. Roles.  Row-level security names a clerk's stores, so a clerk's sale
 -- takes the statements (which check the store); an administrator's
@@ -172,7 +193,68 @@ SELECT 'narrowed administrator, refused' AS "case", pg_temp.try($$SELECT showroo
 RESET ROLE;
 DROP POLICY sr_narrow ON showroom.stock_movement;
 
--- 8. A read-only transaction refuses the sale as a statement would.
+-- 8. Reading.  An inactive store, an unknown or inactive SKU and an
+-- inactive home DC are refused as before; a DC whose region covers the
+-- point serves it, the lowest-numbered first, and only while active.
+UPDATE showroom.store SET active = false WHERE id = 1;
+SELECT 'inactive store' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+UPDATE showroom.store SET active = true WHERE id = 1;
+SELECT 'unknown store' AS "case", pg_temp.try($$SELECT showroom.sell(9, 113.6, 37.9, '{1}', '{1}')$$);
+SELECT 'unknown SKU' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1,99}', '{1,1}')$$);
+UPDATE showroom.sku SET active = false WHERE id = 2;
+SELECT 'inactive SKU' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{2}', '{1}')$$);
+UPDATE showroom.sku SET active = true WHERE id = 2;
+INSERT INTO showroom.dc (code, name, location, region)
+VALUES ('DC2', 'north DC', 'SRID=4326;POINT(113.5 38.5)',
+        'SRID=4326;MULTIPOLYGON(((113 38,114 38,114 39,113 39,113 38)))'),
+       ('DC3', 'overlapping DC', 'SRID=4326;POINT(113.5 38.6)',
+        'SRID=4326;MULTIPOLYGON(((113 38.5,114 38.5,114 39,113 39,113 38.5)))');
+SELECT 'north receipt' AS "case", showroom.receive_stock(2, 1, 10),
+       showroom.receive_stock(3, 1, 10);
+CREATE FUNCTION pg_temp.dc_of(o bigint) RETURNS bigint LANGUAGE sql
+AS $$ SELECT dc_id FROM showroom.sales_order WHERE id = o $$;
+SELECT 'covered by two: the lower id' AS "case",
+       pg_temp.dc_of(showroom.sell(1, 113.5, 38.7, '{1}', '{1}'));
+SELECT 'on the border' AS "case",
+       pg_temp.dc_of(showroom.sell(1, 114, 38.2, '{1}', '{1}'));
+SELECT 'outside: home DC' AS "case",
+       pg_temp.dc_of(showroom.sell(1, 113.6, 37.9, '{1}', '{1}'));
+UPDATE showroom.dc SET active = false WHERE id = 2;
+SELECT 'first DC inactive' AS "case",
+       pg_temp.dc_of(showroom.sell(1, 113.5, 38.7, '{1}', '{1}'));
+UPDATE showroom.dc SET active = false WHERE id = 1;
+SELECT 'home DC inactive' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+UPDATE showroom.dc SET active = true WHERE id IN (1, 2);
+
+-- 9. Reserving.  A CHECK a DBA adds to the balances holds on the direct
+-- way; a SKU split over slots is reserved from one of them; a balance
+-- received in the same transaction is reserved directly too (its foreign
+-- keys are checked then, as an UPDATE checks them); a sale in a
+-- REPEATABLE READ transaction reserves by the statement, which alone
+-- raises the serialization failure a concurrent change calls for.
+ALTER TABLE showroom.stock_balance ADD CONSTRAINT sr_cap
+  CHECK (sku_id <> 2 OR allocated <= 20);
+SELECT 'balance CHECK' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{2}', '{30}')$$);
+ALTER TABLE showroom.stock_balance DROP CONSTRAINT sr_cap;
+SELECT 'split' AS "case", showroom.set_stock_slots(1, 2, 4);
+SELECT showroom.sell(1, 113.6, 37.9, '{2}', '{5}') AS split_id \gset
+SELECT 'split sale' AS "case", slot BETWEEN 0 AND 3 AS in_a_slot, qty
+  FROM showroom.allocation WHERE sales_order_id = :split_id;
+INSERT INTO showroom.sku (code, name, category, list_price_fen)
+VALUES ('WM1', 'washing machine', 'washing_machine', 199900);
+BEGIN;
+SELECT 'new balance' AS "case", showroom.receive_stock(1, 3, 5);
+SET LOCAL client_min_messages = debug1;
+SELECT 'sold from it' AS "case", showroom.sell(1, 113.6, 37.9, '{3}', '{2}') > 0 AS sold;
+COMMIT;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SET LOCAL client_min_messages = debug1;
+SELECT 'repeatable read' AS "case", showroom.sell(1, 113.6, 37.9, '{3}', '{1}') > 0 AS sold;
+COMMIT;
+SELECT 'balances' AS "case", sku_id, sum(on_hand) AS on_hand, sum(allocated) AS allocated
+  FROM showroom.stock_balance WHERE dc_id = 1 GROUP BY sku_id ORDER BY sku_id;
+
+-- 10. A read-only transaction refuses the sale as a statement would.
 BEGIN READ ONLY;
 SELECT 'read-only' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
 COMMIT;

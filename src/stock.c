@@ -16,10 +16,13 @@
  * are) skips the search: one plain UPDATE of that slot reserves it.  Lines
  * are handled by SKU in ascending order, and every other stock path locks
  * balances in the same order, so concurrent multi-line sales cannot
- * deadlock.  A one-line order served from one slot writes its order,
- * line, allocation and ledger row without the executor (src/direct.c)
- * when the tables and the caller's role allow it, else with four plain
- * INSERTs; larger orders use one statement for all of their lines' rows.
+ * deadlock.
+ *
+ * Where the tables and the caller's role allow it (see src/direct.c), a
+ * sale does its reads, its reservations and, for a one-line order served
+ * from one slot, its four rows without the executor, step by step as the
+ * statements would; otherwise it runs the statements below.  Larger
+ * orders write all of their lines' rows with one statement.
  *
  * The rest of the order's lifecycle (pick, ship, deliver, cancel, ...) is
  * plain SQL in src/sql/stock.sql; it is not on a hot path.
@@ -30,6 +33,7 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "common/int.h"
 #include "mb/pg_wchar.h"
 #include "catalog/pg_type.h"
@@ -42,6 +46,10 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/datum.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "direct.h"
 
@@ -78,7 +86,22 @@ typedef struct SellLine
 	int32		short_qty;		/* units no slot could give */
 	int16		max_slot;		/* the SKU's highest slot in the DC, -1 if
 								 * none (read without a lock) */
+	bool		sku_found;		/* the SKU as read: exists, */
+	bool		sku_active;		/* may be sold, */
+	int64		list_price_fen; /* and costs this */
 } SellLine;
+
+/* What a sale reads of its store and DCs before it reserves stock. */
+typedef struct SellPlace
+{
+	bool		store_found;
+	bool		store_active;
+	int64		home_dc;
+	int64		cover_dc;		/* the active DC covering the point, or 0 */
+	bool		home_active;	/* false also when the home DC is missing */
+	Datum		point;			/* the delivery point, a geometry */
+	Oid			point_type;		/* its type */
+} SellPlace;
 
 /* Units of one line reserved in one slot. */
 typedef struct SellPiece
@@ -160,7 +183,8 @@ static DirectTable sell_order_table = {"sales_order", 11, {
 		{"external_ref", TEXTOID}, {"store_id", INT8OID}, {"dc_id", INT8OID},
 		{"channel", TEXTOID}, {"customer_name", TEXTOID},
 		{"customer_phone", TEXTOID}, {"address", TEXTOID},
-		{"delivery_point", InvalidOid}, {"delivery_date", DATEOID},
+		{"delivery_point", InvalidOid /* set per sale */ },
+		{"delivery_date", DATEOID},
 		{"cod_fen", INT8OID}, {"state", TEXTOID}}, NULL};
 static DirectTable sell_line_table = {"sales_line", 5, {
 		{"order_id", INT8OID}, {"line_no", INT4OID}, {"sku_id", INT8OID},
@@ -174,6 +198,25 @@ static DirectTable sell_move_table = {"stock_movement", 9, {
 		{"kind", TEXTOID}, {"qty", INT4OID}, {"d_allocated", INT4OID},
 		{"sales_order_id", INT8OID}, {"sales_line_id", INT8OID},
 		{"allocation_id", INT8OID}}, NULL};
+
+/* The tables a sale reads, read without the executor where allowed. */
+static DirectTable sell_store_table = {"store", 0, {{NULL, InvalidOid}}, NULL};
+static DirectTable sell_dc_table = {"dc", 0, {{NULL, InvalidOid}}, NULL};
+static DirectTable sell_sku_table = {"sku", 0, {{NULL, InvalidOid}}, NULL};
+static DirectTable sell_balance_table = {"stock_balance", 0,
+{{NULL, InvalidOid}}, NULL};
+
+/*
+ * The PostGIS functions the direct read calls (see sell_gis_lookup), for
+ * geometry type sell_gis_type, valid while sell_gis_valid.
+ */
+static MemoryContext sell_gis_cxt = NULL;
+static MemoryContext sell_covers_cxt = NULL;
+static FmgrInfo sell_makepoint;
+static FmgrInfo sell_setsrid;
+static FmgrInfo sell_covers;
+static Oid	sell_gis_type = InvalidOid;
+static bool sell_gis_valid = false;
 
 /*
  * The balance slot this backend's last fast-path sale took: its next sale
@@ -611,29 +654,97 @@ sell_replay(text *ref, int64 store_id, SellLine *lines, int n)
 }
 
 /*
- * sell_choose_dc
- *		The DC that serves a sale: the active DC whose delivery region
- *		covers the customer's point (the lowest id if several), else the
- *		store's home DC, which must be active.
+ * sell_gis_inval
+ *		Syscache callback: a changed function may be one of PostGIS's that
+ *		the direct read keeps, so look them up again.
+ */
+static void
+sell_gis_inval(Datum arg, int cacheid, uint32 hashvalue)
+{
+	sell_gis_valid = false;
+}
+
+/*
+ * sell_gis_lookup
+ *		Make the PostGIS functions of the direct read callable, for the
+ *		geometry type geometry_type, once per backend (again after any
+ *		function changed).  ST_Covers keeps its cache of the last region in
+ *		its own context.
+ */
+static void
+sell_gis_lookup(Oid geometry_type)
+{
+	static bool registered = false;
+	Oid			f8[2] = {FLOAT8OID, FLOAT8OID};
+	Oid			srid[2] = {geometry_type, INT4OID};
+	Oid			two[2] = {geometry_type, geometry_type};
+
+	if (sell_gis_valid && sell_gis_type == geometry_type)
+		return;
+	if (!registered)
+	{
+		CacheRegisterSyscacheCallback(PROCOID, sell_gis_inval, (Datum) 0);
+		registered = true;
+	}
+	if (sell_gis_cxt != NULL)
+		MemoryContextDelete(sell_gis_cxt);
+	sell_gis_cxt = AllocSetContextCreate(TopMemoryContext,
+										 "showroom sale geometry",
+										 ALLOCSET_SMALL_SIZES);
+	sell_covers_cxt = AllocSetContextCreate(sell_gis_cxt,
+											"showroom sale ST_Covers",
+											ALLOCSET_SMALL_SIZES);
+	showroom_gis_function(geometry_type, "st_makepoint", 2, f8,
+						  &sell_makepoint, sell_gis_cxt);
+	showroom_gis_function(geometry_type, "st_setsrid", 2, srid,
+						  &sell_setsrid, sell_gis_cxt);
+	showroom_gis_function(geometry_type, "st_covers", 2, two,
+						  &sell_covers, sell_covers_cxt);
+	sell_gis_type = geometry_type;
+	sell_gis_valid = true;
+}
+
+/*
+ * sell_is_geometry
+ *		Whether type is PostGIS's geometry (in whatever schema).
+ */
+static bool
+sell_is_geometry(Oid type)
+{
+	HeapTuple	tup;
+	bool		is;
+
+	if (!OidIsValid(type))
+		return false;
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	is = strcmp(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname),
+				"geometry") == 0;
+	ReleaseSysCache(tup);
+	return is;
+}
+
+/*
+ * sell_read_spi
+ *		Read what the sale needs of its store, DCs and SKUs (see SellPlace
+ *		and SellLine) with one statement, and make the delivery point.
  *
  * store_id: the selling store; lon, lat: the delivery point; lines, n:
- * the order's lines.  Returns the DC id, and in *point the delivery point
- * as a geometry.  One statement reads the store, the covering DC, the
- * home DC and the lines' SKUs together (one row per SKU found, at least
- * one if the store exists); it stays in SPI_tuptable for sell_check_skus.
+ * the order's lines.  The statement returns one row per SKU found, at
+ * least one if the store exists.
  */
-static int64
-sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
-			   int n, Datum *point)
+static void
+sell_read_spi(int64 store_id, double lon, double lat, SellLine *lines,
+			  int n, SellPlace *place)
 {
 	Datum		v[4];
 	int64	   *ids = palloc(sizeof(int64) * n);
-	bool		isnull;
-	int64		home_dc;
-	int64		dc_id;
-	HeapTuple	tup;
+	SPITupleTable *tt;
 	TupleDesc	desc;
-	Datum		home_active;
+	bool		isnull;
+	Datum		d;
+	uint64		r;
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -643,86 +754,209 @@ sell_choose_dc(int64 store_id, double lon, double lat, SellLine *lines,
 	v[2] = Float8GetDatum(lat);
 	v[3] = showroom_int8_array(ids, n);
 	stock_exec(plan_store, v, NULL, SPI_OK_SELECT);
-	if (!stock_first_int8(1, &home_dc))
+	tt = SPI_tuptable;
+	desc = tt->tupdesc;
+
+	memset(place, 0, sizeof(SellPlace));
+	place->store_found = stock_first_int8(1, &place->home_dc);
+	if (!place->store_found)
+		return;
+	place->store_active = DatumGetBool(SPI_getbinval(tt->vals[0], desc, 2,
+													 &isnull));
+	stock_first_int8(3, &place->cover_dc);
+	d = SPI_getbinval(tt->vals[0], desc, 4, &isnull);
+	place->home_active = !isnull && DatumGetBool(d);
+	place->point = datumCopy(SPI_getbinval(tt->vals[0], desc, 9, &isnull),
+							 false, -1);
+	place->point_type = SPI_gettypeid(desc, 9);
+
+	for (i = 0; i < n; i++)
+	{
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = tt->vals[r];
+
+			d = SPI_getbinval(tup, desc, 5, &isnull);
+			if (isnull || DatumGetInt64(d) != lines[i].sku_id)
+				continue;
+			lines[i].sku_found = true;
+			lines[i].sku_active = DatumGetBool(SPI_getbinval(tup, desc, 6,
+															 &isnull));
+			lines[i].list_price_fen =
+				DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
+			d = SPI_getbinval(tup, desc, 8, &isnull);
+			lines[i].max_slot = isnull ? -1 : DatumGetInt16(d);
+			break;
+		}
+	}
+}
+
+/*
+ * sell_read_direct
+ *		Read what sell_read_spi reads without the executor (src/direct.c),
+ *		or return false, having decided nothing, when a table or the
+ *		caller's role rules that out.
+ *
+ * The DC covering the point is found by testing ST_Covers on the region
+ * of every active DC, where the statement uses its index: a chain has a
+ * handful of DCs.  The reads are one statement's (see src/direct.c).
+ * DEBUG1 says why a read took the statement.
+ */
+static bool
+sell_read_direct(DirectWrite *dw, int64 store_id, double lon, double lat,
+				 SellLine *lines, int n, SellPlace *place)
+{
+	DirectTable *tables[4] = {&sell_store_table, &sell_dc_table,
+	&sell_sku_table, &sell_balance_table};
+	const char *why = NULL;
+	TupleTableSlot *row;
+	DirectScan *scan;
+	Datum		key[2];
+	Oid			region_type;
+	bool		isnull;
+	int			i;
+
+	for (i = 0; i < 4 && why == NULL; i++)
+		why = direct_read_refusal(dw, tables[i]);
+	if (why != NULL)
+	{
+		elog(DEBUG1, "showroom: sale read by statements: table %s: %s",
+			 tables[i - 1]->relname, why);
+		return false;
+	}
+
+	/* PostGIS's geometry, as the statement has it (not a DBA's change). */
+	region_type = direct_column_type(dw, &sell_dc_table, "region");
+	if (!sell_is_geometry(region_type))
+	{
+		elog(DEBUG1, "showroom: sale read by statements: table dc: its region is not a geometry");
+		return false;
+	}
+	memset(place, 0, sizeof(SellPlace));
+	sell_gis_lookup(region_type);
+	place->point = FunctionCall2(&sell_setsrid,
+								 FunctionCall2(&sell_makepoint,
+											   Float8GetDatum(lon),
+											   Float8GetDatum(lat)),
+								 Int32GetDatum(4326));
+	place->point_type = get_func_rettype(sell_setsrid.fn_oid);
+
+	direct_statement_begin(dw);
+	key[0] = Int64GetDatum(store_id);
+	row = direct_fetch(dw, &sell_store_table, 1, key, false);
+	if (row == NULL)
+	{
+		direct_statement_end(dw);
+		return true;
+	}
+	place->store_found = true;
+	place->store_active = DatumGetBool(direct_column(row, "active"));
+	place->home_dc = DatumGetInt64(direct_column(row, "home_dc_id"));
+
+	/* The lowest-numbered active DC whose region covers the point. */
+	scan = direct_scan_begin(dw, &sell_dc_table);
+	while ((row = direct_scan_next(scan)) != NULL)
+	{
+		int64		id = DatumGetInt64(direct_column(row, "id"));
+		Datum		region = direct_get(row, "region", &isnull);
+
+		if (isnull || !DatumGetBool(direct_column(row, "active")) ||
+			(place->cover_dc != 0 && id >= place->cover_dc))
+			continue;
+		if (DatumGetBool(FunctionCall2(&sell_covers, region, place->point)))
+			place->cover_dc = id;
+	}
+	direct_scan_end(scan);
+
+	key[0] = Int64GetDatum(place->home_dc);
+	row = direct_fetch(dw, &sell_dc_table, 1, key, false);
+	place->home_active = row != NULL &&
+		DatumGetBool(direct_column(row, "active"));
+
+	key[0] = Int64GetDatum(place->cover_dc != 0 ? place->cover_dc :
+						   place->home_dc);
+	for (i = 0; i < n; i++)
+	{
+		key[1] = Int64GetDatum(lines[i].sku_id);
+		row = direct_fetch(dw, &sell_sku_table, 1, &key[1], false);
+		if (row == NULL)
+			continue;
+		lines[i].sku_found = true;
+		lines[i].sku_active = DatumGetBool(direct_column(row, "active"));
+		lines[i].list_price_fen =
+			DatumGetInt64(direct_column(row, "list_price_fen"));
+		row = direct_fetch(dw, &sell_balance_table, 2, key, true);
+		lines[i].max_slot = row == NULL ? -1 :
+			DatumGetInt16(direct_column(row, "slot"));
+	}
+	direct_statement_end(dw);
+	return true;
+}
+
+/*
+ * sell_choose_dc
+ *		The DC that serves a sale, from what place says: the active DC
+ *		whose delivery region covers the customer's point (the lowest id if
+ *		several), else the store's home DC, which must be active.
+ *
+ * store_id, lon, lat: the store and point, for the messages.
+ */
+static int64
+sell_choose_dc(const SellPlace *place, int64 store_id, double lon,
+			   double lat)
+{
+	if (!place->store_found)
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_UNKNOWN_STORE),
 				 errmsg("unknown store"),
 				 errdetail("No store has id %lld.", (long long) store_id)));
-	tup = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	*point = datumCopy(SPI_getbinval(tup, desc, 9, &isnull), false, -1);
-	if (!DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull)))
+	if (!place->store_active)
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_STORE),
 				 errmsg("store is not active"),
 				 errdetail("Store %lld is inactive and may not sell.",
 						   (long long) store_id)));
-	if (stock_first_int8(3, &dc_id))
-		return dc_id;
-
-	home_active = SPI_getbinval(tup, desc, 4, &isnull);
-	if (isnull || !DatumGetBool(home_active))
+	if (place->cover_dc != 0)
+		return place->cover_dc;
+	if (!place->home_active)
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_INACTIVE_DC),
 				 errmsg("distribution centre is not active"),
 				 errdetail("No active DC covers (%g, %g) and store %lld's home DC %lld is inactive.",
 						   lon, lat, (long long) store_id,
-						   (long long) home_dc),
+						   (long long) place->home_dc),
 				 errhint("Reactivate the DC or move the store to another home DC.")));
-	return home_dc;
+	return place->home_dc;
 }
 
 /*
  * sell_check_skus
  *		Check that every line's SKU exists and is active, and fill in list
- *		prices where the caller gave none; note each SKU's highest slot.
- *
- * Reads the SKU columns (5 to 8) of the rows sell_choose_dc left in
- * SPI_tuptable.
+ *		prices where the caller gave none.
  */
 static void
 sell_check_skus(SellLine *lines, int n)
 {
-	SPITupleTable *tt = SPI_tuptable;
-	uint64		nrows = SPI_processed;
-	uint64		r;
 	int			i;
 
 	for (i = 0; i < n; i++)
 	{
-		bool		found = false;
-
-		for (r = 0; r < nrows && !found; r++)
-		{
-			HeapTuple	tup = tt->vals[r];
-			TupleDesc	desc = tt->tupdesc;
-			bool		isnull;
-			Datum		id = SPI_getbinval(tup, desc, 5, &isnull);
-			Datum		max_slot;
-
-			if (isnull || DatumGetInt64(id) != lines[i].sku_id)
-				continue;
-			found = true;
-			if (!DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull)))
-				ereport(ERROR,
-						(errcode(ERRCODE_SR_INACTIVE_SKU),
-						 errmsg("SKU is not active"),
-						 errdetail("Line %d: SKU %lld may no longer be sold.",
-								   lines[i].line_no,
-								   (long long) lines[i].sku_id)));
-			if (lines[i].price_fen < 0)
-				lines[i].price_fen =
-					DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
-			max_slot = SPI_getbinval(tup, desc, 8, &isnull);
-			lines[i].max_slot = isnull ? -1 : DatumGetInt16(max_slot);
-		}
-		if (!found)
+		if (!lines[i].sku_found)
 			ereport(ERROR,
 					(errcode(ERRCODE_SR_UNKNOWN_SKU),
 					 errmsg("unknown SKU"),
 					 errdetail("Line %d: no SKU has id %lld.",
 							   lines[i].line_no,
 							   (long long) lines[i].sku_id)));
+		if (!lines[i].sku_active)
+			ereport(ERROR,
+					(errcode(ERRCODE_SR_INACTIVE_SKU),
+					 errmsg("SKU is not active"),
+					 errdetail("Line %d: SKU %lld may no longer be sold.",
+							   lines[i].line_no,
+							   (long long) lines[i].sku_id)));
+		if (lines[i].price_fen < 0)
+			lines[i].price_fen = lines[i].list_price_fen;
 	}
 }
 
@@ -863,13 +1097,79 @@ sell_line_no_cmp(const void *a, const void *b)
 }
 
 /*
+ * sell_take_direct
+ *		What plan_take_zero (when one_slot) or plan_take_one does, without
+ *		the executor: reserve demand units of SKU sku_id in one slot of DC
+ *		dc_id that has them all.  Returns the slot, or -1 if none can serve.
+ *
+ * With one_slot only slot 0 is tried, waiting for a sale that holds it;
+ * else the slots from "from" upwards, skipping those other sales hold
+ * (SKIP LOCKED).  A slot that looked free but whose newest version is
+ * short stays locked, as with the statements (see sell_take_one).  The
+ * caller has checked direct_update_refusal.  The work is one statement's
+ * (see src/direct.c), whole within a subtransaction around the call.
+ */
+static int
+sell_take_direct(DirectWrite *dw, int64 dc_id, int64 sku_id, int32 demand,
+				 int16 from, bool one_slot)
+{
+	static const char *const cols[1] = {"allocated"};
+	Datum		key[3];
+	DirectScan *scan = NULL;
+	TupleTableSlot *row;
+	int			slot = -1;
+
+	key[0] = Int64GetDatum(dc_id);
+	key[1] = Int64GetDatum(sku_id);
+	key[2] = Int16GetDatum(one_slot ? 0 : from);
+	direct_statement_begin(dw);
+	if (one_slot)
+		row = direct_fetch(dw, &sell_balance_table, 3, key, false);
+	else
+	{
+		scan = direct_key_scan(dw, &sell_balance_table, 2, key, &key[2],
+							   false);
+		row = direct_scan_next(scan);
+	}
+	for (; row != NULL && slot < 0;
+		 row = scan != NULL ? direct_scan_next(scan) : NULL)
+	{
+		TupleTableSlot *locked;
+		int32		on_hand = DatumGetInt32(direct_column(row, "on_hand"));
+		int32		allocated = DatumGetInt32(direct_column(row, "allocated"));
+		Datum		now_allocated;
+
+		/* The statement's WHERE, on the row as the snapshot has it ... */
+		if (on_hand - allocated < demand)
+			continue;
+		locked = direct_lock(dw, &sell_balance_table, row, !one_slot);
+		if (locked == NULL)
+			continue;
+		/* ... and again on its newest version, now locked. */
+		on_hand = DatumGetInt32(direct_column(locked, "on_hand"));
+		allocated = DatumGetInt32(direct_column(locked, "allocated"));
+		if (on_hand - allocated < demand)
+			continue;
+		slot = DatumGetInt16(direct_column(locked, "slot"));
+		now_allocated = Int32GetDatum(allocated + demand);
+		direct_update(dw, &sell_balance_table, locked, 1, cols,
+					  &now_allocated);
+	}
+	if (scan != NULL)
+		direct_scan_end(scan);
+	direct_statement_end(dw);
+	return slot;
+}
+
+/*
  * sell_take_one
  *		The fast way to reserve a SKU's demand: one statement that finds a
  *		free slot holding all of it and adds the demand to its allocated.
  *
- * v: dc id, SKU id and demand (v[3] is set here).  The search starts at
- * the slot this backend took last time, then at slot 0.  Returns the slot,
- * or -1 if no free slot can serve the demand.
+ * v: dc id, SKU id and demand (v[3] is set here); direct: whether to do
+ * it without the executor (sell_take_direct).  The search starts at the
+ * slot this backend took last time, then at slot 0.  Returns the slot, or
+ * -1 if no free slot can serve the demand.
  *
  * It runs in a subtransaction that is rolled back when it fails.  FOR
  * UPDATE SKIP LOCKED locks a row before rechecking it: when a sale that
@@ -880,7 +1180,7 @@ sell_line_no_cmp(const void *a, const void *b)
  * releases it.
  */
 static int16
-sell_take_one(Datum *v)
+sell_take_one(DirectWrite *dw, Datum *v, bool direct)
 {
 	ShowroomAttempt attempt;
 	int16		slot = -1;
@@ -888,17 +1188,30 @@ sell_take_one(Datum *v)
 
 	showroom_attempt_begin(&attempt);
 
-	v[3] = Int16GetDatum(last_slot);
-	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-	if (SPI_processed == 0 && last_slot > 0)
+	if (direct)
 	{
-		v[3] = Int16GetDatum(0);
-		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+		int64		dc_id = DatumGetInt64(v[0]);
+		int64		sku_id = DatumGetInt64(v[1]);
+		int32		demand = DatumGetInt32(v[2]);
+
+		slot = sell_take_direct(dw, dc_id, sku_id, demand, last_slot, false);
+		if (slot < 0 && last_slot > 0)
+			slot = sell_take_direct(dw, dc_id, sku_id, demand, 0, false);
 	}
-	if (SPI_processed == 1)
-		slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1,
-										   &isnull));
+	else
+	{
+		v[3] = Int16GetDatum(last_slot);
+		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+		if (SPI_processed == 0 && last_slot > 0)
+		{
+			v[3] = Int16GetDatum(0);
+			stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+		}
+		if (SPI_processed == 1)
+			slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	}
 
 	showroom_attempt_end(&attempt, slot >= 0);
 	if (slot >= 0)
@@ -923,9 +1236,11 @@ sell_take_one(Datum *v)
  * thorough way locks slots in, so that lock cannot reverse the order.
  */
 static void
-sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
-			  int *npieces)
+sell_take_sku(DirectWrite *dw, int64 dc_id, SellLine *lines, int n,
+			  SellPiece *pieces, int *npieces)
 {
+	static const char *const cols[1] = {"allocated"};
+	const char *why;
 	Datum		v[4];
 	int32		demand = 0;
 	int16		slot;
@@ -956,13 +1271,19 @@ sell_take_sku(int64 dc_id, SellLine *lines, int n, SellPiece *pieces,
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	if (lines[0].max_slot == 0)
+	why = direct_update_refusal(dw, &sell_balance_table, 1, cols);
+	if (why != NULL)
+		elog(DEBUG1, "showroom: stock reserved by statements: table %s: %s",
+			 sell_balance_table.relname, why);
+	if (lines[0].max_slot == 0 && why == NULL)
+		slot = sell_take_direct(dw, dc_id, lines[0].sku_id, demand, 0, true);
+	else if (lines[0].max_slot == 0)
 	{
 		stock_exec(plan_take_zero, v, NULL, SPI_OK_UPDATE);
 		slot = SPI_processed == 1 ? 0 : -1;
 	}
 	else
-		slot = sell_take_one(v);
+		slot = sell_take_one(dw, v, why == NULL);
 	if (slot >= 0)
 	{
 		for (i = 0; i < n; i++)
@@ -1073,35 +1394,60 @@ sell_write_one(int64 order_id, int64 dc_id, const SellLine *line,
 }
 
 /*
+ * sell_insert_row
+ *		Insert one row into table t directly, as one statement would, and
+ *		return its id.
+ */
+static int64
+sell_insert_row(DirectWrite *dw, DirectTable *t, const Datum *values,
+				const bool *nulls)
+{
+	int64		id;
+
+	direct_statement_begin(dw);
+	id = DatumGetInt64(direct_column(direct_insert(dw, t, values, nulls),
+									 "id"));
+	direct_statement_end(dw);
+	return id;
+}
+
+/*
  * sell_write_direct
  *		Write the order, line, allocation and ledger row of a one-line
  *		order whose units all came from one slot without the executor
  *		(src/direct.c), and return the order id; or, when a table or the
  *		role rules that out, write nothing and return 0.
  *
- * v, nulls: the parameters of plan_order (nulls as SPI takes them);
- * point: the delivery point as a geometry.  DEBUG1 says which way the
+ * dw: the call's direct reads and writes; v, nulls: the parameters of
+ * plan_order (nulls as SPI takes them); point: the delivery point as a
+ * geometry.  DEBUG1 says which way the
  * rows went, and why not directly.
  */
 static int64
-sell_write_direct(const Datum *v, const char *nulls, Datum point,
-				  const SellLine *line, const SellPiece *piece)
+sell_write_direct(DirectWrite *dw, const Datum *v, const char *nulls,
+				  const SellPlace *place, const SellLine *line,
+				  const SellPiece *piece)
 {
 	DirectTable *tables[4] = {&sell_order_table, &sell_line_table,
 	&sell_alloc_table, &sell_move_table};
-	TupleTableSlot *rows[4];
-	DirectWrite *dw = direct_begin();
 	const char *why = NULL;
-	DirectTable *at = NULL;		/* the table that why is about */
 	Datum		d[11];
 	bool		isnull[11];
-	int64		order_id = 0;
+	int64		order_id;
 	int64		line_id;
 	int64		alloc_id;
 	int			i;
 
+	/* The point's type is the statement's, whatever PostGIS calls it. */
+	sell_order_table.cols[7].type = place->point_type;
 	for (i = 0; i < 4 && why == NULL; i++)
-		why = direct_refusal(dw, at = tables[i]);
+		why = direct_refusal(dw, tables[i]);
+	if (why != NULL)
+	{
+		elog(DEBUG1, "showroom: sale written by statements: table %s: %s",
+			 tables[i - 1]->relname, why);
+		return 0;
+	}
 
 	/* The order: plan_order's parameters, with the point made. */
 	for (i = 0; i < 7; i++)
@@ -1109,62 +1455,43 @@ sell_write_direct(const Datum *v, const char *nulls, Datum point,
 		d[i] = v[i];
 		isnull[i] = nulls[i] == 'n';
 	}
-	d[7] = point;
+	d[7] = place->point;
 	isnull[7] = false;
 	for (i = 8; i < 11; i++)
 	{
 		d[i] = v[i + 1];
 		isnull[i] = nulls[i + 1] == 'n';
 	}
-	if (why == NULL)
-		rows[0] = direct_form(dw, at = &sell_order_table, d, isnull, &why);
-	if (why == NULL)
-	{
-		order_id = DatumGetInt64(direct_column(rows[0], "id"));
-		memset(isnull, false, sizeof(isnull));
-		d[0] = Int64GetDatum(order_id);
-		d[1] = Int32GetDatum(1);
-		d[2] = Int64GetDatum(line->sku_id);
-		d[3] = Int32GetDatum(line->qty);
-		d[4] = Int64GetDatum(line->price_fen);
-		rows[1] = direct_form(dw, at = &sell_line_table, d, isnull, &why);
-	}
-	if (why == NULL)
-	{
-		line_id = DatumGetInt64(direct_column(rows[1], "id"));
-		d[0] = Int64GetDatum(line_id);
-		d[1] = Int64GetDatum(order_id);
-		d[2] = v[2];
-		d[3] = Int64GetDatum(line->sku_id);
-		d[4] = Int16GetDatum(piece->slot);
-		d[5] = Int32GetDatum(piece->qty);
-		d[6] = Int32GetDatum(piece->qty);
-		rows[2] = direct_form(dw, at = &sell_alloc_table, d, isnull, &why);
-	}
-	if (why == NULL)
-	{
-		alloc_id = DatumGetInt64(direct_column(rows[2], "id"));
-		d[0] = v[2];
-		d[1] = Int64GetDatum(line->sku_id);
-		d[2] = Int16GetDatum(piece->slot);
-		d[3] = CStringGetTextDatum("allocation");
-		d[4] = Int32GetDatum(piece->qty);
-		d[5] = Int32GetDatum(piece->qty);
-		d[6] = Int64GetDatum(order_id);
-		d[7] = Int64GetDatum(line_id);
-		d[8] = Int64GetDatum(alloc_id);
-		rows[3] = direct_form(dw, at = &sell_move_table, d, isnull, &why);
-	}
-	if (why != NULL)
-	{
-		direct_end(dw);
-		elog(DEBUG1, "showroom: sale written by statements: table %s: %s",
-			 at->relname, why);
-		return 0;
-	}
-	for (i = 0; i < 4; i++)
-		direct_insert(dw, rows[i]);
-	direct_end(dw);
+	order_id = sell_insert_row(dw, &sell_order_table, d, isnull);
+
+	memset(isnull, false, sizeof(isnull));
+	d[0] = Int64GetDatum(order_id);
+	d[1] = Int32GetDatum(1);
+	d[2] = Int64GetDatum(line->sku_id);
+	d[3] = Int32GetDatum(line->qty);
+	d[4] = Int64GetDatum(line->price_fen);
+	line_id = sell_insert_row(dw, &sell_line_table, d, isnull);
+
+	d[0] = Int64GetDatum(line_id);
+	d[1] = Int64GetDatum(order_id);
+	d[2] = v[2];
+	d[3] = Int64GetDatum(line->sku_id);
+	d[4] = Int16GetDatum(piece->slot);
+	d[5] = Int32GetDatum(piece->qty);
+	d[6] = Int32GetDatum(piece->qty);
+	alloc_id = sell_insert_row(dw, &sell_alloc_table, d, isnull);
+
+	d[0] = v[2];
+	d[1] = Int64GetDatum(line->sku_id);
+	d[2] = Int16GetDatum(piece->slot);
+	d[3] = CStringGetTextDatum("allocation");
+	d[4] = Int32GetDatum(piece->qty);
+	d[5] = Int32GetDatum(piece->qty);
+	d[6] = Int64GetDatum(order_id);
+	d[7] = Int64GetDatum(line_id);
+	d[8] = Int64GetDatum(alloc_id);
+	sell_insert_row(dw, &sell_move_table, d, isnull);
+
 	elog(DEBUG1, "showroom: sale %lld written directly", (long long) order_id);
 	return order_id;
 }
@@ -1231,7 +1558,8 @@ showroom_sell(PG_FUNCTION_ARGS)
 		text_to_cstring(PG_GETARG_TEXT_PP(13));
 	int64		dc_id;
 	int64		order_id = 0;
-	Datum		point;
+	SellPlace	place;
+	DirectWrite *dw;
 
 	/* Check the arguments before touching anything. */
 	if (PG_ARGISNULL(0))
@@ -1291,7 +1619,10 @@ showroom_sell(PG_FUNCTION_ARGS)
 	/* A new order: check what a replay need not. */
 	if (!PG_ARGISNULL(11))
 		sell_check_date(PG_GETARG_DATEADT(11));
-	dc_id = sell_choose_dc(store_id, lon, lat, lines, n, &point);
+	dw = direct_begin();
+	if (!sell_read_direct(dw, store_id, lon, lat, lines, n, &place))
+		sell_read_spi(store_id, lon, lat, lines, n, &place);
+	dc_id = sell_choose_dc(&place, store_id, lon, lat);
 	sell_check_skus(lines, n);
 	sell_check_totals(lines, n);
 
@@ -1306,7 +1637,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 	{
 		for (i = start; i < n && lines[i].sku_id == lines[start].sku_id; i++)
 			;
-		sell_take_sku(dc_id, &lines[start], i - start, pieces, &npieces);
+		sell_take_sku(dw, dc_id, &lines[start], i - start, pieces, &npieces);
 	}
 	qsort(lines, n, sizeof(SellLine), sell_line_no_cmp);
 	for (i = 0; i < n; i++)
@@ -1362,10 +1693,11 @@ showroom_sell(PG_FUNCTION_ARGS)
 
 		if (n == 1 && npieces == 1 && !any_short)
 		{
-			order_id = sell_write_direct(v, nulls, point, &lines[0],
+			order_id = sell_write_direct(dw, v, nulls, &place, &lines[0],
 										 &pieces[0]);
 			if (order_id != 0)
 			{
+				direct_end(dw);
 				SPI_finish();
 				PG_RETURN_INT64(order_id);
 			}
@@ -1390,6 +1722,7 @@ showroom_sell(PG_FUNCTION_ARGS)
 		}
 	}
 
+	direct_end(dw);
 	SPI_finish();
 	PG_RETURN_INT64(order_id);
 }

@@ -136,6 +136,7 @@ typedef struct ShowroomAttempt
 
 extern void showroom_attempt_begin(ShowroomAttempt *attempt);
 extern void showroom_attempt_end(ShowroomAttempt *attempt, bool keep);
+extern void showroom_attempt_fail(ShowroomAttempt *attempt) pg_attribute_noreturn();
 
 /*
  * A statement prepared once and kept for the life of the backend

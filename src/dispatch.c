@@ -489,10 +489,18 @@ try_book_unit(int64 outlet_id, DateADT day, const char *kind,
 			  int32 capacity, int32 kind_limit)
 {
 	ShowroomAttempt attempt;
-	bool		booked;
+	volatile bool booked = false;
 
 	showroom_attempt_begin(&attempt);
-	booked = book_unit(outlet_id, day, kind, capacity, kind_limit);
+	PG_TRY();
+	{
+		booked = book_unit(outlet_id, day, kind, capacity, kind_limit);
+	}
+	PG_CATCH();
+	{
+		showroom_attempt_fail(&attempt);
+	}
+	PG_END_TRY();
 	showroom_attempt_end(&attempt, booked);
 	return booked;
 }

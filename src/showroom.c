@@ -78,6 +78,30 @@ showroom_attempt_end(ShowroomAttempt *attempt, bool keep)
 }
 
 /*
+ * showroom_attempt_fail
+ *		In the PG_CATCH of a step begun by showroom_attempt_begin: undo the
+ *		step and raise its error again.
+ *
+ * Without it an error raised inside the step would leave its
+ * subtransaction open, and a caller that catches the error (a PL/pgSQL
+ * EXCEPTION block) would roll back that subtransaction instead of its
+ * own and go on inside it.
+ */
+void
+showroom_attempt_fail(ShowroomAttempt *attempt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(attempt->cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(attempt->cxt);
+	CurrentResourceOwner = attempt->owner;
+	ReThrowError(edata);
+}
+
+/*
  * showroom_prepare_kept
  *		Prepare sql with its argument types and keep the plan, or raise an
  *		error naming the statement.  Every room's C code prepares its

@@ -41,6 +41,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -832,8 +833,19 @@ sell_read_direct(DirectWrite *dw, int64 store_id, double lon, double lat,
 		elog(DEBUG1, "showroom: sale read by statements: table dc: its region is not a geometry");
 		return false;
 	}
-	memset(place, 0, sizeof(SellPlace));
 	sell_gis_lookup(region_type);
+	/* The statement would check the caller may run them; so do we. */
+	if (pg_proc_aclcheck(sell_makepoint.fn_oid, GetUserId(), ACL_EXECUTE) !=
+		ACLCHECK_OK ||
+		pg_proc_aclcheck(sell_setsrid.fn_oid, GetUserId(), ACL_EXECUTE) !=
+		ACLCHECK_OK ||
+		pg_proc_aclcheck(sell_covers.fn_oid, GetUserId(), ACL_EXECUTE) !=
+		ACLCHECK_OK)
+	{
+		elog(DEBUG1, "showroom: sale read by statements: the role may not run a PostGIS function it calls");
+		return false;
+	}
+	memset(place, 0, sizeof(SellPlace));
 	place->point = FunctionCall2(&sell_setsrid,
 								 FunctionCall2(&sell_makepoint,
 											   Float8GetDatum(lon),
@@ -1171,7 +1183,8 @@ sell_take_direct(DirectWrite *dw, int64 dc_id, int64 sku_id, int32 demand,
  * slot this backend took last time, then at slot 0.  Returns the slot, or
  * -1 if no free slot can serve the demand.
  *
- * It runs in a subtransaction that is rolled back when it fails.  FOR
+ * It runs in a subtransaction that is rolled back when it finds no slot,
+ * or raises an error (showroom_attempt_fail re-raises it).  FOR
  * UPDATE SKIP LOCKED locks a row before rechecking it: when a sale that
  * committed after the search began has left a slot short, the slot is
  * skipped but stays locked.  Such a stray lock would break the slot order
@@ -1183,35 +1196,44 @@ static int16
 sell_take_one(DirectWrite *dw, Datum *v, bool direct)
 {
 	ShowroomAttempt attempt;
-	int16		slot = -1;
+	volatile int16 slot = -1;
 	bool		isnull;
 
 	showroom_attempt_begin(&attempt);
-
-	if (direct)
+	PG_TRY();
 	{
-		int64		dc_id = DatumGetInt64(v[0]);
-		int64		sku_id = DatumGetInt64(v[1]);
-		int32		demand = DatumGetInt32(v[2]);
-
-		slot = sell_take_direct(dw, dc_id, sku_id, demand, last_slot, false);
-		if (slot < 0 && last_slot > 0)
-			slot = sell_take_direct(dw, dc_id, sku_id, demand, 0, false);
-	}
-	else
-	{
-		v[3] = Int16GetDatum(last_slot);
-		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-		if (SPI_processed == 0 && last_slot > 0)
+		if (direct)
 		{
-			v[3] = Int16GetDatum(0);
-			stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+			int64		dc_id = DatumGetInt64(v[0]);
+			int64		sku_id = DatumGetInt64(v[1]);
+			int32		demand = DatumGetInt32(v[2]);
+
+			slot = sell_take_direct(dw, dc_id, sku_id, demand, last_slot,
+									false);
+			if (slot < 0 && last_slot > 0)
+				slot = sell_take_direct(dw, dc_id, sku_id, demand, 0,
+										false);
 		}
-		if (SPI_processed == 1)
-			slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 1,
-											   &isnull));
+		else
+		{
+			v[3] = Int16GetDatum(last_slot);
+			stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+			if (SPI_processed == 0 && last_slot > 0)
+			{
+				v[3] = Int16GetDatum(0);
+				stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+			}
+			if (SPI_processed == 1)
+				slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+												   SPI_tuptable->tupdesc, 1,
+												   &isnull));
+		}
 	}
+	PG_CATCH();
+	{
+		showroom_attempt_fail(&attempt);
+	}
+	PG_END_TRY();
 
 	showroom_attempt_end(&attempt, slot >= 0);
 	if (slot >= 0)

@@ -1257,6 +1257,18 @@ BEGIN
             HINT = 'Record a return with showroom.return_goods() instead.';
   END IF;
 
+  -- Lock every balance slot of the order's SKUs first, in the order every
+  -- stock path locks them (SKU, then slot): releasing a slot and then
+  -- serving backorders from slot 0 up would hold a later slot while
+  -- waiting for an earlier one, and deadlock with a sale that locks all
+  -- the slots of the SKU.
+  PERFORM 1 FROM showroom.stock_balance b
+   WHERE (b.dc_id, b.sku_id) IN (SELECT al.dc_id, al.sku_id
+                                   FROM showroom.allocation al
+                                  WHERE al.sales_order_id = cancel_order.order_id)
+   ORDER BY b.dc_id, b.sku_id, b.slot
+     FOR UPDATE OF b;
+
   FOR a IN
     SELECT al.id, al.dc_id, al.sku_id, al.slot, al.open_qty, al.sales_line_id
       FROM showroom.allocation al

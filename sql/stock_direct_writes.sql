@@ -259,6 +259,80 @@ BEGIN READ ONLY;
 SELECT 'read-only' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
 COMMIT;
 
+-- 11. What earlier testers found, each now as the statement has it.
+-- An error raised while a split SKU is reserved (here by a DBA's AFTER
+-- UPDATE trigger) and caught by the caller rolls back the reservation's
+-- own subtransaction, not the caller's: the next statements run in
+-- transactions of their own.
+CREATE FUNCTION public.sr_boom() RETURNS trigger LANGUAGE plpgsql
+AS $$ BEGIN RAISE EXCEPTION 'audit failed'; END $$;
+CREATE TRIGGER sr_boom AFTER UPDATE ON showroom.stock_balance
+  FOR EACH ROW WHEN (NEW.sku_id = 2) EXECUTE FUNCTION public.sr_boom();
+DO $$
+BEGIN
+  PERFORM showroom.sell(1, 113.6, 37.9, '{2}', '{1}');
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'caught: %', SQLERRM;
+END $$;
+SELECT pg_current_xact_id() AS xact_a \gset
+SELECT pg_current_xact_id() AS xact_b \gset
+SELECT 'caught error, transactions go on' AS "case", :'xact_a' <> :'xact_b' AS separate;
+DROP TRIGGER sr_boom ON showroom.stock_balance;
+DROP FUNCTION public.sr_boom();
+-- A trigger condition that is not immutable runs once per row, and a
+-- disabled trigger's condition not at all.
+CREATE FUNCTION public.sr_noisy(q integer) RETURNS boolean LANGUAGE plpgsql
+AS $$ BEGIN RAISE NOTICE 'condition read qty %', q; RETURN false; END $$;
+CREATE FUNCTION public.sr_fails(q integer) RETURNS boolean LANGUAGE plpgsql
+AS $$ BEGIN RAISE EXCEPTION 'should not run'; END $$;
+CREATE TRIGGER sr_noisy AFTER INSERT ON showroom.allocation
+  FOR EACH ROW WHEN (public.sr_noisy(NEW.qty)) EXECUTE FUNCTION pg_temp.seen();
+CREATE TRIGGER sr_off AFTER INSERT ON showroom.allocation
+  FOR EACH ROW WHEN (public.sr_fails(NEW.qty)) EXECUTE FUNCTION pg_temp.seen();
+ALTER TABLE showroom.allocation DISABLE TRIGGER sr_off;
+SELECT 'condition once, disabled not run' AS "case",
+       showroom.sell(1, 113.6, 37.9, '{1}', '{1}') > 0 AS sold;
+DROP TRIGGER sr_noisy ON showroom.allocation;
+DROP TRIGGER sr_off ON showroom.allocation;
+DROP FUNCTION public.sr_noisy(integer);
+DROP FUNCTION public.sr_fails(integer);
+-- A publication that forbids the balance's update forbids the sale.
+SET client_min_messages = error;
+CREATE PUBLICATION sr_pub FOR TABLE showroom.stock_balance WHERE (on_hand > 0);
+RESET client_min_messages;
+SELECT 'publication' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+DROP PUBLICATION sr_pub;
+-- A role that loses EXECUTE on a function (through a membership, or on
+-- a PostGIS function the sale calls) loses it for the next sale of the
+-- same session.
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS sr_dw_exec;
+DROP ROLE IF EXISTS sr_dw_group;
+RESET client_min_messages;
+CREATE ROLE sr_dw_group;
+CREATE ROLE sr_dw_exec IN ROLE showroom_admin, sr_dw_group;
+CREATE FUNCTION public.sr_default_note() RETURNS text LANGUAGE plpgsql
+AS $$ BEGIN RETURN 'noted'; END $$;
+REVOKE EXECUTE ON FUNCTION public.sr_default_note() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.sr_default_note() TO sr_dw_group;
+ALTER TABLE showroom.sales_order ADD COLUMN sr_note text DEFAULT public.sr_default_note();
+SET ROLE sr_dw_exec;
+SELECT 'member' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+RESET ROLE;
+REVOKE sr_dw_group FROM sr_dw_exec;
+SET ROLE sr_dw_exec;
+SELECT 'no longer a member' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+RESET ROLE;
+ALTER TABLE showroom.sales_order DROP COLUMN sr_note;
+DROP FUNCTION public.sr_default_note();
+REVOKE EXECUTE ON FUNCTION ST_Covers(geometry, geometry) FROM PUBLIC;
+SET ROLE sr_dw_exec;
+SELECT 'no EXECUTE on ST_Covers' AS "case", pg_temp.try($$SELECT showroom.sell(1, 113.6, 37.9, '{1}', '{1}')$$);
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION ST_Covers(geometry, geometry) TO PUBLIC;
+DROP ROLE sr_dw_exec;
+DROP ROLE sr_dw_group;
+
 -- The ledger reconciles after all of it.
 SELECT 'final' AS "case", pg_temp.rows();
 SELECT 'ledger' AS "case", count(*) AS violations FROM showroom.verify_stock();

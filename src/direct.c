@@ -62,6 +62,12 @@
  * EXPLAIN do not see this work as statements (the tables' own counters in
  * pg_stat_user_tables do count it).
  *
+ * XXX: any change to any function, type or role membership in the
+ * database (CREATE FUNCTION, CREATE TEMP TABLE, GRANT of a role) makes
+ * every kept shape stale, and each backend plans its tables again at its
+ * next call: cheap, but not free on a server where such changes are
+ * frequent.  Telling which functions a shape depends on would narrow it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "showroom.h"
@@ -105,6 +111,9 @@
 /* The most tables one call may use, and the most any backend knows. */
 #define DIRECT_MAX_RELS 16
 
+/* The most nested calls whose DirectWrites are tracked one by one. */
+#define DIRECT_MAX_LIVE 64
+
 /*
  * What direct.c keeps of a table, built from its relcache entry for one
  * role (SQL functions are inlined only where the role may run them): how
@@ -130,9 +139,12 @@ typedef struct DirectShape
 	char	  **check_name;
 	Expr	  **check_expr;
 	bool		may_fire;		/* an AFTER INSERT row trigger has no WHEN
-								 * that when_qual can tell false */
+								 * that when_qual can tell false (none, or
+								 * one that is not immutable or reads a
+								 * system column) */
 	int			nwhen;
 	List	  **when_qual;		/* the WHENs, as implicit-AND lists */
+	char	   *when_enabled;	/* their triggers' tgenabled */
 	/* The same compiled, on first use (see direct_state). */
 	ExprState **fill_state;
 	ExprState **check_state;
@@ -175,13 +187,17 @@ static bool callbacks_registered = false;
 
 /*
  * Shapes made stale while a DirectWrite may still use them (a call that
- * runs a function that redefines a function and sells again) wait here,
- * and are freed once no DirectWrite is live: at direct_end of the last,
- * or at the end of the transaction (a call cut short by an error never
- * reaches direct_end).
+ * runs a function that redefines a function and sells again) wait in the
+ * graveyard, and are freed once no DirectWrite is live.  A DirectWrite is
+ * live from direct_begin to direct_end, or until the (sub)transaction it
+ * began in is rolled back (a call cut short by an error never reaches
+ * direct_end); live holds the subtransaction each began in, innermost
+ * last.
  */
 static MemoryContext graveyard = NULL;
-static int	live_writes = 0;
+static SubTransactionId live[DIRECT_MAX_LIVE];
+static int	nlive = 0;
+static int	nlive_lost = 0;		/* begun past DIRECT_MAX_LIVE */
 
 /*
  * direct_bury
@@ -204,7 +220,7 @@ direct_bury(DirectShape *s)
 static void
 direct_empty_graveyard(void)
 {
-	if (live_writes == 0 && graveyard != NULL)
+	if (nlive == 0 && nlive_lost == 0 && graveyard != NULL)
 		MemoryContextReset(graveyard);
 }
 
@@ -220,9 +236,26 @@ direct_xact_callback(XactEvent event, void *arg)
 		event == XACT_EVENT_PARALLEL_COMMIT ||
 		event == XACT_EVENT_PARALLEL_ABORT)
 	{
-		live_writes = 0;
+		nlive = 0;
+		nlive_lost = 0;
 		direct_empty_graveyard();
 	}
+}
+
+/*
+ * direct_subxact_callback
+ *		When a subtransaction is rolled back, the DirectWrites begun in it
+ *		(or in its children, which have later ids) are dead.
+ */
+static void
+direct_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	while (nlive > 0 && live[nlive - 1] >= mySubid)
+		nlive--;
+	direct_empty_graveyard();
 }
 
 /*
@@ -500,6 +533,7 @@ direct_shape_build(DirectTable *t, Relation rel)
 	}
 
 	s->when_qual = palloc(sizeof(List *) * (trig ? trig->numtriggers + 1 : 1));
+	s->when_enabled = palloc(trig ? trig->numtriggers + 1 : 1);
 	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
 	{
 		Trigger    *tg = &trig->triggers[i];
@@ -515,13 +549,15 @@ direct_shape_build(DirectTable *t, Relation rel)
 		}
 		/* As the executor does: NEW is the outer tuple. */
 		qual = stringToNode(tg->tgqual);
-		if (direct_reads_system_column(qual, NULL))
+		if (direct_reads_system_column(qual, NULL) ||
+			contain_mutable_functions(qual))
 		{
 			s->may_fire = true;
 			continue;
 		}
 		ChangeVarNodes(qual, PRS2_OLD_VARNO, INNER_VAR, 0);
 		ChangeVarNodes(qual, PRS2_NEW_VARNO, OUTER_VAR, 0);
+		s->when_enabled[s->nwhen] = tg->tgenabled;
 		s->when_qual[s->nwhen++] = (List *)
 			expression_planner((Expr *) make_ands_implicit((Expr *) qual));
 	}
@@ -626,10 +662,18 @@ direct_begin(void)
 		CacheRegisterRelcacheCallback(direct_inval_rel, (Datum) 0);
 		CacheRegisterSyscacheCallback(PROCOID, direct_inval_all, (Datum) 0);
 		CacheRegisterSyscacheCallback(TYPEOID, direct_inval_all, (Datum) 0);
+		/* EXECUTE on a function is checked when a shape is compiled. */
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, direct_inval_all,
+									  (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, direct_inval_all, (Datum) 0);
 		RegisterXactCallback(direct_xact_callback, NULL);
+		RegisterSubXactCallback(direct_subxact_callback, NULL);
 		callbacks_registered = true;
 	}
-	live_writes++;
+	if (nlive < DIRECT_MAX_LIVE)
+		live[nlive++] = GetCurrentSubTransactionId();
+	else
+		nlive_lost++;			/* freed only at the end of the transaction */
 	dw->estate = CreateExecutorState();
 	dw->econtext = CreateExprContext(dw->estate);
 	dw->params = MemoryContextAllocZero(dw->estate->es_query_cxt,
@@ -1204,6 +1248,8 @@ direct_update(DirectWrite *dw, DirectTable *t, TupleTableSlot *locked,
 	ExecStoreVirtualTuple(slot);
 	ExecMaterializeSlot(slot);
 	slot->tts_tableOid = RelationGetRelid(r->rel);
+	/* A publication may forbid updates (no replica identity, filters). */
+	CheckCmdReplicaIdentity(r->rel, CMD_UPDATE);
 	direct_check(dw, r, slot);
 
 	res = table_tuple_update(r->rel, &otid, slot, GetCurrentCommandId(true),
@@ -1241,9 +1287,11 @@ direct_eval(DirectWrite *dw, DirectShape *s, int i, Datum value, bool null,
 /*
  * direct_may_fire
  *		Whether an AFTER INSERT row trigger of the table of r may fire on
- *		the row in slot, just written.  When the kept WHEN conditions all
- *		say no, the trigger machinery need not be asked (it would compile
- *		them again for every row).
+ *		the row in slot, just written.  When the kept WHEN conditions of
+ *		the triggers enabled in this session all say no, the trigger
+ *		machinery need not be asked (it would compile them again for every
+ *		row).  Only immutable conditions are kept, so that evaluating one
+ *		twice (here, then by the machinery) changes nothing.
  */
 static bool
 direct_may_fire(DirectWrite *dw, DirectRel *r, TupleTableSlot *slot)
@@ -1259,9 +1307,18 @@ direct_may_fire(DirectWrite *dw, DirectRel *r, TupleTableSlot *slot)
 	dw->econtext->ecxt_outertuple = slot;
 	dw->econtext->ecxt_innertuple = NULL;
 	for (i = 0; i < s->nwhen; i++)
+	{
+		char		e = s->when_enabled[i];
+
+		/* A trigger disabled for this session cannot fire (TriggerEnabled). */
+		if (e == TRIGGER_DISABLED ||
+			e == (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA ?
+				  TRIGGER_FIRES_ON_ORIGIN : TRIGGER_FIRES_ON_REPLICA))
+			continue;
 		if (ExecQual(direct_state(s, &s->when_state[i], s->when_qual[i],
 								  true), dw->econtext))
 			return true;
+	}
 	return false;
 }
 
@@ -1376,7 +1433,9 @@ direct_end(DirectWrite *dw)
 	ExecResetTupleTable(dw->estate->es_tupleTable, false);
 	FreeExecutorState(dw->estate);
 	pfree(dw);
-	if (live_writes > 0)
-		live_writes--;
+	if (nlive_lost > 0)
+		nlive_lost--;
+	else if (nlive > 0)
+		nlive--;
 	direct_empty_graveyard();
 }

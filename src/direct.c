@@ -60,7 +60,10 @@
  *
  * What the executor does and this file does not: pg_stat_statements and
  * EXPLAIN do not see this work as statements (the tables' own counters in
- * pg_stat_user_tables do count it).
+ * pg_stat_user_tables do count it); and a DirectWrite keeps its tables
+ * open from first use to direct_end, where a statement closes its tables
+ * when it ends, so DDL on one of them from a trigger fired in between is
+ * refused ("being used by active queries in this session").
  *
  * XXX: any change to any function, type or role membership in the
  * database (CREATE FUNCTION, CREATE TEMP TABLE, GRANT of a role) makes

@@ -145,3 +145,5 @@ SELECT 'dc unknown' AS "case", pg_temp.try($$SELECT showroom.add_dc_area(5, 'x',
 SELECT 'dc on corner' AS "case", array_agg(d) FROM showroom.dcs_covering('SRID=4326;POINT(113 37)') d;
 SELECT 'dc outside' AS "case", array_agg(d) FROM showroom.dcs_covering('SRID=4326;POINT(112 37)') d;
 SELECT 'dc srid 0' AS "case", pg_temp.try($$SELECT showroom.dcs_covering('POINT(113.5 37.5)')$$);
+SELECT 'dc line' AS "case", pg_temp.try($$SELECT showroom.dcs_covering('SRID=4326;LINESTRING(113 37,114 38)')$$);
+SELECT 'dc empty point' AS "case", pg_temp.try($$SELECT showroom.dcs_covering('SRID=4326;POINT EMPTY')$$);

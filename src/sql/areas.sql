@@ -589,13 +589,24 @@ COMMENT ON FUNCTION showroom.add_dc_area(bigint, text, geometry, boolean) IS
 -- dcs_covering: the DCs whose delivery regions cover a point.
 CREATE FUNCTION showroom.dcs_covering(point geometry)
 RETURNS SETOF bigint
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, public, pg_temp
-BEGIN ATOMIC
-  SELECT DISTINCT p.dc_id FROM showroom.service_area_piece p
-   WHERE p.dc_id IS NOT NULL AND ST_Covers(p.geom, showroom.to_lonlat(point))
-   ORDER BY 1;
-END;
+AS $$
+DECLARE
+  p geometry := showroom.to_lonlat(point);
+BEGIN
+  -- As the dispatcher's screen refuses it: a line or an empty point
+  -- would otherwise cover nothing and give no rows.
+  IF GeometryType(p) <> 'POINT' OR ST_IsEmpty(p) THEN
+    RAISE EXCEPTION 'an address must be one point'
+      USING ERRCODE = '22023', DETAIL = format('Got %s.', ST_AsText(p));
+  END IF;
+  RETURN QUERY
+    SELECT DISTINCT pc.dc_id FROM showroom.service_area_piece pc
+     WHERE pc.dc_id IS NOT NULL AND ST_Covers(pc.geom, p)
+     ORDER BY 1;
+END
+$$;
 
 COMMENT ON FUNCTION showroom.dcs_covering(geometry) IS
   'ids of the DCs whose delivery regions cover the point (boundary included)';

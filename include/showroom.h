@@ -128,15 +128,9 @@
  * A step that may fail softly, run in a subtransaction of its own so that
  * giving it up leaves nothing behind, not even a row lock (showroom.c).
  */
-typedef struct ShowroomAttempt
-{
-	MemoryContext cxt;
-	struct ResourceOwnerData *owner;
-} ShowroomAttempt;
+typedef bool (*ShowroomStep) (void *arg);
 
-extern void showroom_attempt_begin(ShowroomAttempt *attempt);
-extern void showroom_attempt_end(ShowroomAttempt *attempt, bool keep);
-extern void showroom_attempt_fail(ShowroomAttempt *attempt) pg_attribute_noreturn();
+extern bool showroom_attempt(ShowroomStep step, void *arg);
 
 /*
  * A statement prepared once and kept for the life of the backend

@@ -51,9 +51,8 @@
  *	  unique constraints are fine);
  *	- an updated table must have no UPDATE rule, no generated column, no
  *	  statement-level, BEFORE, INSTEAD OF or column-list UPDATE trigger and
- *	  no transition table, and no foreign key column may change; the
- *	  transaction must be READ COMMITTED;
- *	- no CHECK constraint may read a system column other than tableoid;
+ *	  no transition table (its foreign keys are checked by their AFTER
+ *	  triggers, as for an UPDATE); the transaction must be READ COMMITTED;
  *	- no executor permission hook (sepgsql, pgaudit) and no row-level
  *	  security hook may be loaded, since they would not see the work;
  *	- a write needs a read-write transaction, not in parallel mode.
@@ -132,7 +131,6 @@ typedef struct DirectShape
 	bool		valid;			/* false once the table or a function changed */
 	const char *unfit;			/* why rows cannot be inserted here */
 	const char *upd_unfit;		/* why rows cannot be updated here */
-	Bitmapset  *fk_cols;		/* columns of its foreign keys */
 	int			natts;
 	int		   *supplied;		/* per column: index into cols[], or -1 */
 	Oid		   *ptype;			/* per supplied column: the type of $1 */
@@ -291,8 +289,9 @@ direct_inval_all(Datum arg, int cacheid, uint32 hashvalue)
 
 /*
  * direct_reads_system_column
- *		Whether expression node reads a system column other than tableoid
- *		(a row not yet written has no ctid or xmin).
+ *		Whether expression node reads a system column other than tableoid.
+ *		A trigger condition may (a CHECK may not); direct_may_fire cannot
+ *		judge such a condition and leaves it to the trigger machinery.
  */
 static bool
 direct_reads_system_column(Node *node, void *context)
@@ -466,7 +465,6 @@ direct_shape_build(DirectTable *t, Relation rel)
 	TupleDesc	desc = RelationGetDescr(rel);
 	TupleConstr *constr = desc->constr;
 	TriggerDesc *trig = rel->trigdesc;
-	ListCell   *lc;
 	int			i;
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "showroom direct write",
@@ -481,14 +479,6 @@ direct_shape_build(DirectTable *t, Relation rel)
 	s->valid = true;
 	s->unfit = direct_shape_unfit(rel);
 	s->upd_unfit = direct_shape_upd_unfit(rel);
-	foreach(lc, RelationGetFKeyList(rel))
-	{
-		ForeignKeyCacheInfo *fk = lfirst_node(ForeignKeyCacheInfo, lc);
-		int			k;
-
-		for (k = 0; k < fk->nkeys; k++)
-			s->fk_cols = bms_add_member(s->fk_cols, fk->conkey[k]);
-	}
 
 	/* Updates check these too, so they are planned whatever unfit says. */
 	s->ncheck = constr != NULL ? constr->num_check : 0;
@@ -496,16 +486,9 @@ direct_shape_build(DirectTable *t, Relation rel)
 	s->check_expr = palloc(sizeof(Expr *) * (s->ncheck + 1));
 	for (i = 0; i < s->ncheck; i++)
 	{
-		Node	   *check = stringToNode(constr->check[i].ccbin);
-
-		if (direct_reads_system_column(check, NULL))
-		{
-			s->unfit = s->upd_unfit = "a CHECK reads a system column";
-			s->ncheck = 0;
-			break;
-		}
 		s->check_name[i] = pstrdup(constr->check[i].ccname);
-		s->check_expr[i] = expression_planner((Expr *) check);
+		s->check_expr[i] =
+			expression_planner(stringToNode(constr->check[i].ccbin));
 	}
 
 	s->natts = desc->natts;
@@ -914,11 +897,10 @@ direct_read_refusal(DirectWrite *dw, DirectTable *t)
  *		Open table t for updating the ncols columns cols and say why the
  *		current role may not update them directly now, or NULL when it may.
  *		It needs table-wide SELECT (the statement reads the row) and UPDATE
- *		on the columns; a foreign key column may not be among them; the
- *		transaction must be READ COMMITTED, where an UPDATE that finds its
- *		row changed under it goes on with the newest version (direct_lock
- *		does the same; other levels raise a serialization failure, which is
- *		left to the statement).
+ *		on the columns (or the table).  The transaction must be READ
+ *		COMMITTED, where an UPDATE that finds its row changed under it goes
+ *		on with the newest version (direct_lock does the same; other levels
+ *		raise a serialization failure, which is left to the statement).
  */
 const char *
 direct_update_refusal(DirectWrite *dw, DirectTable *t, int ncols,
@@ -946,8 +928,6 @@ direct_update_refusal(DirectWrite *dw, DirectTable *t, int ncols,
 
 		if (attnum <= 0)
 			return psprintf("it has no column %s", cols[i]);
-		if (bms_is_member(attnum, t->shape->fk_cols))
-			return "a foreign key column would change";
 		/* The column's own grant counts only without the table's. */
 		if (pg_class_aclcheck(RelationGetRelid(r->rel), user, ACL_UPDATE) !=
 			ACLCHECK_OK &&

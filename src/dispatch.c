@@ -472,6 +472,26 @@ book_unit(int64 outlet_id, DateADT day, const char *kind, int32 capacity,
 	return true;
 }
 
+/* The arguments of book_unit, for book_attempt. */
+typedef struct BookArgs
+{
+	int64		outlet_id;
+	DateADT		day;
+	const char *kind;
+	int32		capacity;
+	int32		kind_limit;
+} BookArgs;
+
+/* book_unit as a step of showroom_attempt. */
+static bool
+book_attempt(void *arg)
+{
+	BookArgs   *a = (BookArgs *) arg;
+
+	return book_unit(a->outlet_id, a->day, a->kind, a->capacity,
+					 a->kind_limit);
+}
+
 /*
  * try_book_unit
  *		book_unit for automatic dispatch: take one unit of a candidate's
@@ -488,21 +508,9 @@ static bool
 try_book_unit(int64 outlet_id, DateADT day, const char *kind,
 			  int32 capacity, int32 kind_limit)
 {
-	ShowroomAttempt attempt;
-	volatile bool booked = false;
+	BookArgs	a = {outlet_id, day, kind, capacity, kind_limit};
 
-	showroom_attempt_begin(&attempt);
-	PG_TRY();
-	{
-		booked = book_unit(outlet_id, day, kind, capacity, kind_limit);
-	}
-	PG_CATCH();
-	{
-		showroom_attempt_fail(&attempt);
-	}
-	PG_END_TRY();
-	showroom_attempt_end(&attempt, booked);
-	return booked;
+	return showroom_attempt(book_attempt, &a);
 }
 
 /*

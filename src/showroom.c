@@ -40,65 +40,56 @@ showroom_version(PG_FUNCTION_ARGS)
 }
 
 /*
- * showroom_attempt_begin
- *		Start a step that may be given up: open a subtransaction, staying in
- *		the caller's memory context.
+ * showroom_attempt
+ *		Run step(arg), a step that may be given up, in a subtransaction of
+ *		its own: keep what it did if it returns true, else roll it back,
+ *		locks included.  An error raised inside rolls the step back too and
+ *		is raised again.  Returns what step returned, in the caller's
+ *		memory context and resource owner.
  *
  * A statement can lock a row and then not change it (FOR UPDATE SKIP
  * LOCKED rechecking a row, INSERT ... ON CONFLICT DO UPDATE whose WHERE
  * fails); such a lock lasts until the subtransaction that took it ends.
- * Steps that try one row after another run each try between
- * showroom_attempt_begin and showroom_attempt_end, so that a try given up
- * holds nothing that another session could wait on.
+ * Steps that try one row after another run each try as an attempt, so
+ * that a try given up holds nothing that another session could wait on.
+ * The subtransaction must end here even on an error: a caller that
+ * catches the error (a PL/pgSQL EXCEPTION block) would otherwise roll
+ * back this subtransaction instead of its own and go on inside it.
  */
-void
-showroom_attempt_begin(ShowroomAttempt *attempt)
+bool
+showroom_attempt(ShowroomStep step, void *arg)
 {
-	attempt->cxt = CurrentMemoryContext;
-	attempt->owner = CurrentResourceOwner;
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(attempt->cxt);
-}
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile bool keep = false;
 
-/*
- * showroom_attempt_end
- *		End a step begun by showroom_attempt_begin: keep what it did (keep),
- *		or roll it back, locks included.  Returns to the caller's memory
- *		context and resource owner.
- */
-void
-showroom_attempt_end(ShowroomAttempt *attempt, bool keep)
-{
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		keep = step(arg);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+
 	if (keep)
 		ReleaseCurrentSubTransaction();
 	else
 		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(attempt->cxt);
-	CurrentResourceOwner = attempt->owner;
-}
-
-/*
- * showroom_attempt_fail
- *		In the PG_CATCH of a step begun by showroom_attempt_begin: undo the
- *		step and raise its error again.
- *
- * Without it an error raised inside the step would leave its
- * subtransaction open, and a caller that catches the error (a PL/pgSQL
- * EXCEPTION block) would roll back that subtransaction instead of its
- * own and go on inside it.
- */
-void
-showroom_attempt_fail(ShowroomAttempt *attempt)
-{
-	ErrorData  *edata;
-
-	MemoryContextSwitchTo(attempt->cxt);
-	edata = CopyErrorData();
-	FlushErrorState();
-	RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(attempt->cxt);
-	CurrentResourceOwner = attempt->owner;
-	ReThrowError(edata);
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return keep;
 }
 
 /*

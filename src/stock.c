@@ -207,6 +207,9 @@ static DirectTable sell_sku_table = {"sku", 0, {{NULL, InvalidOid}}, NULL};
 static DirectTable sell_balance_table = {"stock_balance", 0,
 {{NULL, InvalidOid}}, NULL};
 
+/* The one column a reservation changes. */
+static const char *const sell_balance_cols[1] = {"allocated"};
+
 /*
  * The PostGIS functions the direct read calls (see sell_gis_lookup), for
  * geometry type sell_gis_type, valid while sell_gis_valid.
@@ -1125,7 +1128,6 @@ static int
 sell_take_direct(DirectWrite *dw, int64 dc_id, int64 sku_id, int32 demand,
 				 int16 from, bool one_slot)
 {
-	static const char *const cols[1] = {"allocated"};
 	Datum		key[3];
 	DirectScan *scan = NULL;
 	TupleTableSlot *row;
@@ -1164,13 +1166,58 @@ sell_take_direct(DirectWrite *dw, int64 dc_id, int64 sku_id, int32 demand,
 			continue;
 		slot = DatumGetInt16(direct_column(locked, "slot"));
 		now_allocated = Int32GetDatum(allocated + demand);
-		direct_update(dw, &sell_balance_table, locked, 1, cols,
+		direct_update(dw, &sell_balance_table, locked, 1, sell_balance_cols,
 					  &now_allocated);
 	}
 	if (scan != NULL)
 		direct_scan_end(scan);
 	direct_statement_end(dw);
 	return slot;
+}
+
+/* The arguments and result of sell_take_one's attempt. */
+typedef struct TakeArgs
+{
+	DirectWrite *dw;
+	Datum	   *v;
+	bool		direct;
+	int16		slot;			/* out: the slot taken, or -1 */
+} TakeArgs;
+
+/* The search of sell_take_one, as a step of showroom_attempt. */
+static bool
+sell_take_attempt(void *arg)
+{
+	TakeArgs   *a = (TakeArgs *) arg;
+	Datum	   *v = a->v;
+	bool		isnull;
+
+	a->slot = -1;
+	if (a->direct)
+	{
+		int64		dc_id = DatumGetInt64(v[0]);
+		int64		sku_id = DatumGetInt64(v[1]);
+		int32		demand = DatumGetInt32(v[2]);
+
+		a->slot = sell_take_direct(a->dw, dc_id, sku_id, demand, last_slot,
+								   false);
+		if (a->slot < 0 && last_slot > 0)
+			a->slot = sell_take_direct(a->dw, dc_id, sku_id, demand, 0,
+									   false);
+		return a->slot >= 0;
+	}
+	v[3] = Int16GetDatum(last_slot);
+	stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 0 && last_slot > 0)
+	{
+		v[3] = Int16GetDatum(0);
+		stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
+	}
+	if (SPI_processed == 1)
+		a->slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1,
+											  &isnull));
+	return a->slot >= 0;
 }
 
 /*
@@ -1183,62 +1230,23 @@ sell_take_direct(DirectWrite *dw, int64 dc_id, int64 sku_id, int32 demand,
  * slot this backend took last time, then at slot 0.  Returns the slot, or
  * -1 if no free slot can serve the demand.
  *
- * It runs in a subtransaction that is rolled back when it finds no slot,
- * or raises an error (showroom_attempt_fail re-raises it).  FOR
- * UPDATE SKIP LOCKED locks a row before rechecking it: when a sale that
- * committed after the search began has left a slot short, the slot is
- * skipped but stays locked.  Such a stray lock would break the slot order
- * in which the thorough way then locks the slots, and two sales draining
- * the last units could deadlock; rolling the subtransaction back
- * releases it.
+ * It runs as an attempt (showroom_attempt), rolled back when it finds no
+ * slot or raises an error.  FOR UPDATE SKIP LOCKED locks a row before
+ * rechecking it: when a sale that committed after the search began has
+ * left a slot short, the slot is skipped but stays locked.  Such a stray
+ * lock would break the slot order in which the thorough way then locks
+ * the slots, and two sales draining the last units could deadlock;
+ * rolling the attempt back releases it.
  */
 static int16
 sell_take_one(DirectWrite *dw, Datum *v, bool direct)
 {
-	ShowroomAttempt attempt;
-	volatile int16 slot = -1;
-	bool		isnull;
+	TakeArgs	a = {dw, v, direct, -1};
 
-	showroom_attempt_begin(&attempt);
-	PG_TRY();
-	{
-		if (direct)
-		{
-			int64		dc_id = DatumGetInt64(v[0]);
-			int64		sku_id = DatumGetInt64(v[1]);
-			int32		demand = DatumGetInt32(v[2]);
-
-			slot = sell_take_direct(dw, dc_id, sku_id, demand, last_slot,
-									false);
-			if (slot < 0 && last_slot > 0)
-				slot = sell_take_direct(dw, dc_id, sku_id, demand, 0,
-										false);
-		}
-		else
-		{
-			v[3] = Int16GetDatum(last_slot);
-			stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-			if (SPI_processed == 0 && last_slot > 0)
-			{
-				v[3] = Int16GetDatum(0);
-				stock_exec(plan_take_one, v, NULL, SPI_OK_UPDATE_RETURNING);
-			}
-			if (SPI_processed == 1)
-				slot = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[0],
-												   SPI_tuptable->tupdesc, 1,
-												   &isnull));
-		}
-	}
-	PG_CATCH();
-	{
-		showroom_attempt_fail(&attempt);
-	}
-	PG_END_TRY();
-
-	showroom_attempt_end(&attempt, slot >= 0);
-	if (slot >= 0)
-		last_slot = slot;
-	return slot;
+	if (!showroom_attempt(sell_take_attempt, &a))
+		return -1;
+	last_slot = a.slot;
+	return a.slot;
 }
 
 /*
@@ -1261,7 +1269,6 @@ static void
 sell_take_sku(DirectWrite *dw, int64 dc_id, SellLine *lines, int n,
 			  SellPiece *pieces, int *npieces)
 {
-	static const char *const cols[1] = {"allocated"};
 	const char *why;
 	Datum		v[4];
 	int32		demand = 0;
@@ -1293,7 +1300,8 @@ sell_take_sku(DirectWrite *dw, int64 dc_id, SellLine *lines, int n,
 	v[0] = Int64GetDatum(dc_id);
 	v[1] = Int64GetDatum(lines[0].sku_id);
 	v[2] = Int32GetDatum(demand);
-	why = direct_update_refusal(dw, &sell_balance_table, 1, cols);
+	why = direct_update_refusal(dw, &sell_balance_table, 1,
+								sell_balance_cols);
 	if (why != NULL)
 		elog(DEBUG1, "showroom: stock reserved by statements: table %s: %s",
 			 sell_balance_table.relname, why);
@@ -1440,10 +1448,11 @@ sell_insert_row(DirectWrite *dw, DirectTable *t, const Datum *values,
  *		(src/direct.c), and return the order id; or, when a table or the
  *		role rules that out, write nothing and return 0.
  *
- * dw: the call's direct reads and writes; v, nulls: the parameters of
- * plan_order (nulls as SPI takes them); point: the delivery point as a
- * geometry.  DEBUG1 says which way the
- * rows went, and why not directly.
+ * dw: the call's direct work; v, nulls: the parameters of plan_order
+ * (nulls as SPI takes them); place: what the sale read, with the delivery
+ * point.  Each row is written as one statement would write it (see
+ * src/direct.c).  DEBUG1 says which way the rows went, and why not
+ * directly.
  */
 static int64
 sell_write_direct(DirectWrite *dw, const Datum *v, const char *nulls,

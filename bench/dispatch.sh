@@ -31,7 +31,8 @@
 #    at one client.
 #
 # BENCH_ONLY=single skips step 3 (to tune single dispatch quickly).
-# Holds /tmp/showroom-test.lock throughout.  Takes about four minutes.
+# Holds /tmp/showroom-test.lock throughout.  Takes about ten minutes, most
+# of it loading the districts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

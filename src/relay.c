@@ -25,6 +25,16 @@
  * nothing to send, so that it never holds up DROP DATABASE for long.  It
  * also leaves when the extension has been dropped.
  *
+ * A dispatch that found a relay running counts on it to send its notices
+ * after its commit, however late that comes.  So every transaction that
+ * writes notices holds the writers' lock (RELAY_KEY1, WRITERS_KEY2) in
+ * share mode from before it looks for a relay to its end, and a relay
+ * leaves only once it has let go of its own lock and then taken the
+ * writers' lock exclusively, without waiting: at that moment no
+ * transaction that saw it running is still open, and every one that
+ * comes later finds no relay and starts one.  While a writer is open the
+ * relay stays and tries again after another RELAY_IDLE_MS.
+ *
  *-------------------------------------------------------------------------
  */
 #include "showroom.h"
@@ -49,10 +59,14 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
-/* The advisory lock keys of the relay ("show", "rely"), and the launch's. */
+/*
+ * The advisory lock keys of the relay ("show", "rely"), the launch's and
+ * the notice writers'.
+ */
 #define RELAY_KEY1		0x73686f77
 #define RELAY_KEY2		0x72656c79
 #define LAUNCH_KEY2		0x6c6e6368
+#define WRITERS_KEY2	0x77727472
 
 /* Notices sent per transaction; idle time after which the relay leaves. */
 #define RELAY_BATCH		1000
@@ -165,7 +179,11 @@ relay_running(void)
  *		Called by dispatch when it writes a notice: start a relay unless
  *		one runs.  The caller is connected to SPI.
  *
- * Cheap when a relay runs (one conditional lock request).  Otherwise one
+ * First it joins the notice writers (a share lock held to the end of the
+ * transaction), so that a relay found running cannot leave before this
+ * transaction ends; see the head of this file.
+ *
+ * Cheap when a relay runs (two lock requests).  Otherwise one
  * backend at a time (holding the launch lock to the end of its
  * transaction) launches one, and no backend launches more than one per
  * LAUNCH_GAP_MS; a second relay started by a race leaves at once.  When
@@ -177,6 +195,9 @@ relay_ensure(void)
 {
 	LOCKTAG		tag;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	relay_locktag(&tag, MyDatabaseId, WRITERS_KEY2);
+	(void) LockAcquire(&tag, ShareLock, false, false);
 
 	if (relay_running() ||
 		!TimestampDifferenceExceeds(last_launch, now, LAUNCH_GAP_MS))
@@ -314,6 +335,24 @@ relay_round(int *poll_ms)
 }
 
 /*
+ * relay_no_writers
+ *		Whether no transaction of database dbid holds the notice writers'
+ *		lock, tested by taking it exclusively without waiting (and letting
+ *		it go at once).
+ */
+static bool
+relay_no_writers(Oid dbid)
+{
+	LOCKTAG		tag;
+
+	relay_locktag(&tag, dbid, WRITERS_KEY2);
+	if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+		return false;
+	LockRelease(&tag, ExclusiveLock, true);
+	return true;
+}
+
+/*
  * showroom_relay_main
  *		Entry point of the relay worker; main_arg is the database's oid,
  *		bgw_extra the role to run as.
@@ -353,16 +392,24 @@ showroom_relay_main(Datum main_arg)
 
 		/*
 		 * Idle too long: let go of the lock first, so that a dispatch from
-		 * now on starts a new relay, then send what came in meanwhile.
+		 * now on starts a new relay; stay while a dispatch that saw this
+		 * relay running is open; else send what came in meanwhile, and
+		 * leave unless that was something.
 		 */
 		if (sent == 0 &&
 			TimestampDifferenceExceeds(last_work, GetCurrentTimestamp(),
 									   RELAY_IDLE_MS))
 		{
 			LockRelease(&tag, ExclusiveLock, true);
-			if (relay_round(&poll_ms) <= 0 ||
-				LockAcquire(&tag, ExclusiveLock, true, true) ==
-				LOCKACQUIRE_NOT_AVAIL)
+			if (!relay_no_writers(dbid))
+			{
+				if (LockAcquire(&tag, ExclusiveLock, true, true) ==
+					LOCKACQUIRE_NOT_AVAIL)
+					break;		/* a new relay took over */
+			}
+			else if (relay_round(&poll_ms) <= 0 ||
+					 LockAcquire(&tag, ExclusiveLock, true, true) ==
+					 LOCKACQUIRE_NOT_AVAIL)
 				break;
 			last_work = GetCurrentTimestamp();
 		}

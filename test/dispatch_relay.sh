@@ -7,7 +7,8 @@
 # A listener psql reads its commands from a fifo; each check makes it run
 # a query (psql prints notifications after a query) and compares what it
 # heard since the last check with what must have been sent, waiting up to
-# five seconds for the relay.  Runs in its own database.
+# five seconds for the relay.  Also: a relay does not leave while a
+# dispatch that found it running is still open.  Runs in its own database.
 set -euo pipefail
 db=showroom_relay_check
 work=$(mktemp -d)
@@ -133,6 +134,26 @@ q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_dat
 check "relay gone: the next dispatch starts one, and it is heard" "showroom_outlet_1 assigned 9" "$(heard 1)"
 check "one relay runs again" "1" \
 	"$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'")"
+
+# A dispatch still open when the relay has been idle long enough to
+# leave: the relay stays until that transaction ends, then sends its
+# notice (else the notice would wait for some later dispatch).
+q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)
+      VALUES (12, 'installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.7)', '2026-06-02')" >/dev/null
+relay=$(q -c "SELECT showroom.start_relay()")
+mkfifo "$work/tx2"
+q <"$work/tx2" >"$work/tx2.out" 2>&1 &
+tx=$!
+exec 4>"$work/tx2"
+echo "BEGIN; SELECT showroom.dispatch(12); \\echo dispatched" >&4
+until grep -q '^dispatched$' "$work/tx2.out"; do sleep 0.05; done
+sleep 3.5
+check "idle with a dispatch open: the relay stays" "$relay" \
+	"$(q -c "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'")"
+echo "COMMIT;" >&4
+exec 4>&-
+wait "$tx"
+check "after its commit: heard once, from that relay" "showroom_outlet_1 assigned 12" "$(heard 1)"
 
 echo "== relay off"
 q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'false')" >/dev/null

@@ -19,6 +19,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/date.h"
 
 #define SR_ERRCODE(a, b, c)	MAKE_SQLSTATE('S', 'R', (a), (b), (c))
 
@@ -141,6 +142,13 @@ struct _SPI_plan;
 extern struct _SPI_plan *showroom_prepare_kept(const char *sql, int nargs,
 											   Oid *types,
 											   int cursor_options);
+
+/*
+ * Refuse a business day outside the years 2000 to 2999 (an infinite or
+ * mistyped date) with SR004 naming the argument what, as the SQL
+ * function showroom.check_day does (showroom.c).
+ */
+extern void showroom_check_day(const char *what, DateADT day);
 
 /* A PostGIS function, found through the geometry type (showroom.c). */
 extern void showroom_gis_function(Oid geometry_type, const char *name,

@@ -118,6 +118,9 @@ SELECT 'screen unknown' AS "case", pg_temp.try($$SELECT * FROM showroom.candidat
 SELECT 'screen bad kind' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'painting', 'television', '2026-06-01')$$);
 SELECT 'screen bad category' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'boat', '2026-06-01')$$);
 SELECT 'screen null date' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'television', NULL)$$);
+SELECT 'screen infinite day' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'television', 'infinity')$$);
+SELECT 'screen year 3000' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'television', '3000-01-01')$$);
+SELECT 'batch infinite day' AS "case", pg_temp.try($$SELECT * FROM showroom.dispatch_date('-infinity')$$);
 SELECT 'assign blank reason' AS "case", pg_temp.try($$SELECT showroom.assign(7, 1, ' ')$$);
 SELECT 'assign null reason' AS "case", pg_temp.try($$SELECT showroom.assign(7, 1, NULL)$$);
 SELECT 'assign unknown outlet' AS "case", pg_temp.try($$SELECT showroom.assign(7, 99, 'x')$$);

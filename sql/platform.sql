@@ -69,6 +69,26 @@ SELECT 'nan' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_distance_km', 'NaN')$$);
 SELECT 'infinity' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_distance_km', '-Infinity')$$);
+-- A number setting with a range: its bounds pass, values outside fail
+-- and write nothing (only the three that passed are there to undo).
+SELECT 'huge weight' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_satisfaction', '1e308')$$);
+SELECT 'negative weight' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.weight_load', '-0.5')$$);
+SELECT 'satisfaction 99' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.default_satisfaction', '99')$$);
+SELECT 'radius -5' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.screen_radius_m', '-5')$$);
+SELECT 'poll 2^31-1' AS "case",
+       pg_temp.try($$SELECT showroom.set_setting('dispatch.relay_poll_ms', '2147483647')$$);
+SELECT 'bounds pass' AS "case",
+       showroom.set_setting('dispatch.weight_satisfaction', '1000'),
+       showroom.set_setting('dispatch.default_satisfaction', '1'),
+       showroom.set_setting('dispatch.relay_poll_ms', '1000');
+SELECT 'ranges' AS "case", name, min_value, max_value FROM showroom.setting_default
+ WHERE min_value IS NOT NULL OR max_value IS NOT NULL ORDER BY name;
+SELECT 'undo' AS "case", showroom.set_setting(name, NULL) FROM showroom.setting
+ WHERE name LIKE 'dispatch.%' ORDER BY name;
 SELECT 'unknown name' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('no_such', '1')$$);
 SELECT 'null name' AS "case",

@@ -92,6 +92,8 @@ static const char *order_lock_sql =
 
 static SPIPlanPtr covering_plan = NULL;
 static SPIPlanPtr screen_plan = NULL;
+static Oid	covering_point_type = InvalidOid;
+static Oid	screen_point_type = InvalidOid;
 static SPIPlanPtr order_plan = NULL;
 static SPIPlanPtr order_lock_plan = NULL;
 
@@ -197,13 +199,23 @@ areas_find_candidates(Datum point, Oid point_type, const char *kind,
 	Oid			types[5] = {point_type, TEXTOID, TEXTOID, DATEOID, FLOAT8OID};
 	Datum		values[5];
 	SPIPlanPtr *slot = screen ? &screen_plan : &covering_plan;
+	Oid		   *slot_type = screen ? &screen_point_type : &covering_point_type;
 	Candidate  *cands;
 	int			rc;
 	int			n;
 
+	/* PostGIS created again in this session: its type has a new OID. */
+	if (*slot != NULL && *slot_type != point_type)
+	{
+		SPI_freeplan(*slot);
+		*slot = NULL;
+	}
 	if (*slot == NULL)
+	{
 		*slot = areas_prepare(screen ? screen_sql : covering_sql,
 							  screen ? 5 : 4, types);
+		*slot_type = point_type;
+	}
 
 	values[0] = point;
 	values[1] = CStringGetTextDatum(kind);

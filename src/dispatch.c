@@ -85,6 +85,7 @@ typedef enum DispatchPlanId
 } DispatchPlanId;
 
 static SPIPlanPtr plans[PLAN_COUNT];
+static Oid	plan_first_type[PLAN_COUNT];	/* see dispatch_plan() */
 
 static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_WEIGHTS] =
@@ -152,10 +153,19 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_LOCK_OUTLET] =
 	"SELECT active, suspended_at IS NOT NULL FROM showroom.outlet"
 	" WHERE id = $1 FOR SHARE",
+	/* capacity_on()'s rule written out, as in areas.c, to be planned once. */
 	[PLAN_CAPACITY] =
-	"SELECT c.total, c.kind_limit, coalesce(l.booked, 0)"
-	"  FROM showroom.capacity_on($1, $3, $2) c"
-	"  LEFT JOIN showroom.outlet_load l ON l.outlet_id = $1 AND l.day = $2",
+	"SELECT coalesce(ct.jobs, o.daily_capacity), ck.jobs,"
+	"       coalesce(l.booked, 0)"
+	"  FROM showroom.outlet o"
+	"  LEFT JOIN showroom.outlet_capacity ct"
+	"    ON ct.outlet_id = o.id AND ct.kind IS NULL AND ct.day = $2"
+	"  LEFT JOIN LATERAL (SELECT c2.jobs FROM showroom.outlet_capacity c2"
+	"                      WHERE c2.outlet_id = o.id AND c2.kind = $3"
+	"                        AND (c2.day = $2 OR c2.day IS NULL)"
+	"                      ORDER BY c2.day NULLS LAST LIMIT 1) ck ON true"
+	"  LEFT JOIN showroom.outlet_load l ON l.outlet_id = o.id AND l.day = $2"
+	" WHERE o.id = $1",
 	[PLAN_BATCH_ORDERS] =
 	"SELECT id, kind, point, ST_X(point), ST_Y(point)"
 	"  FROM showroom.service_order"
@@ -240,11 +250,24 @@ static const char *const plan_sql[PLAN_COUNT] = {
 static SPIPlanPtr
 dispatch_plan(DispatchPlanId id, int nargs, Oid *types)
 {
+	Oid			first = nargs > 0 ? types[0] : InvalidOid;
+
+	/*
+	 * A plan whose first argument is a geometry was prepared with the
+	 * type's OID of the time; PostGIS dropped and created again in this
+	 * session gives the type a new one, and the plan must be made anew.
+	 */
+	if (plans[id] != NULL && plan_first_type[id] != first)
+	{
+		SPI_freeplan(plans[id]);
+		plans[id] = NULL;
+	}
 	if (plans[id] == NULL)
 	{
 		int			options = id < PLAN_BATCH_ORDERS ? CURSOR_OPT_GENERIC_PLAN : 0;
 
 		plans[id] = showroom_prepare_kept(plan_sql[id], nargs, types, options);
+		plan_first_type[id] = first;
 	}
 	return plans[id];
 }
@@ -573,6 +596,39 @@ record_assignment(const OrderFacts *order, int64 outlet_id,
 }
 
 /*
+ * read_capacity
+ *		The capacity of outlet outlet_id on the order's day: all kinds
+ *		(*total), the order's kind (*kind_limit, -1 without a limit of its
+ *		own), and the jobs booked (*load), read by a statement of its own,
+ *		so that it sees what committed while an earlier one of this call
+ *		waited for a lock.
+ */
+static void
+read_capacity(const OrderFacts *order, int64 outlet_id, int32 *total,
+			  int32 *kind_limit, int32 *load)
+{
+	Oid			types[3] = {INT8OID, DATEOID, TEXTOID};
+	Datum		values[3];
+	bool		null;
+
+	values[0] = Int64GetDatum(outlet_id);
+	values[1] = DateADTGetDatum(order->day);
+	values[2] = CStringGetTextDatum(order->kind);
+	if (dispatch_exec(PLAN_CAPACITY, 3, types, values, NULL,
+					  SPI_OK_SELECT) != 1)
+		elog(ERROR, "outlet " INT64_FORMAT " vanished", outlet_id);
+	*total = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1, &null));
+	*kind_limit = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 2,
+											  &null));
+	if (null)
+		*kind_limit = -1;
+	*load = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 3, &null));
+}
+
+/*
  * lock_outlet_open
  *		Lock the outlet's row against a concurrent suspension or
  *		deactivation (FOR SHARE: they UPDATE it) and say, from its newest
@@ -758,6 +814,7 @@ showroom_candidates_at(PG_FUNCTION_ARGS)
 	require_arg(fcinfo, 1, "service kind");
 	require_arg(fcinfo, 2, "category");
 	require_arg(fcinfo, 3, "date");
+	showroom_check_day("day", PG_GETARG_DATEADT(3));
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	category = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	InitMaterializedSRF(fcinfo, 0);
@@ -845,17 +902,23 @@ showroom_dispatch(PG_FUNCTION_ARGS)
 	/*
 	 * Book the best that is still open and has room.  Another session may
 	 * have suspended it since the candidates were read (the share lock
-	 * waits for it and reads its newest row), or taken its last unit.
+	 * waits for it and reads its newest row), changed its capacity (which
+	 * also locks the outlet's row; the capacity is read again after the
+	 * lock), or taken its last unit.
 	 */
 	for (int i = 0; i < eligible; i++)
 	{
 		Candidate  *c = &cands[i];
+		int32		kind_limit;
+		int32		load;
 
 		c->reason = lock_outlet_open(c->outlet_id);
 		if (c->reason != NULL)
 			continue;
+		read_capacity(&order, c->outlet_id, &c->capacity, &kind_limit,
+					  &load);
 		if (!try_book_unit(c->outlet_id, order.day, order.kind, c->capacity,
-					   c->has_kind_limit ? c->kind_limit : -1))
+						   kind_limit))
 		{
 			c->reason = REASON_FULL;
 			continue;
@@ -933,26 +996,11 @@ check_outlet_by_hand(int64 outlet_id)
 static void
 book_by_hand(const OrderFacts *order, int64 outlet_id, const char *code)
 {
-	Oid			types[3] = {INT8OID, DATEOID, TEXTOID};
-	Datum		values[3];
-	bool		null;
 	int32		total;
 	int32		kind_limit;
 	int32		load;
 
-	values[0] = Int64GetDatum(outlet_id);
-	values[1] = DateADTGetDatum(order->day);
-	values[2] = CStringGetTextDatum(order->kind);
-	dispatch_exec(PLAN_CAPACITY, 3, types, values, NULL, SPI_OK_SELECT);
-	total = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-										SPI_tuptable->tupdesc, 1, &null));
-	kind_limit = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-											 SPI_tuptable->tupdesc, 2,
-											 &null));
-	if (null)
-		kind_limit = -1;
-	load = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-									   SPI_tuptable->tupdesc, 3, &null));
+	read_capacity(order, outlet_id, &total, &kind_limit, &load);
 	if (!book_unit(outlet_id, order->day, order->kind, total, kind_limit))
 		ereport(ERROR,
 				(errcode(ERRCODE_SR_CAPACITY_FULL),
@@ -1744,6 +1792,7 @@ showroom_dispatch_date(PG_FUNCTION_ARGS)
 
 	memset(&st, 0, sizeof(st));
 	st.day = PG_GETARG_DATEADT(0);
+	showroom_check_day("day", st.day);
 
 	SPI_connect();
 	dispatch_read_weights(&st.w);

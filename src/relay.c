@@ -323,9 +323,14 @@ relay_round(int *poll_ms)
 
 	if (SPI_execute_plan(poll_plan, NULL, NULL, true, 1) == SPI_OK_SELECT &&
 		SPI_processed == 1)
-		*poll_ms = Max(DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-												   SPI_tuptable->tupdesc, 1,
-												   &null)), 1);
+	{
+		/* The setting's range, kept also against a row written by hand. */
+		int32		v = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1,
+													&null));
+
+		*poll_ms = Min(Max(v, 1), 1000);
+	}
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();

@@ -1379,28 +1379,6 @@ settle_result(ReturnSetInfo *rsinfo, SettleStatements *stmts)
  *		returns (outlet_id, statement_id, lines_added, total) for each open
  *		statement of the month settled.  period may be any day of the month.
  */
-/*
- * settle_check_period: refuse a period outside the years 2000 to 2999 (an
- * infinite or mistyped date) with SR004 naming it, as showroom.check_day
- * does for the SQL functions, before any work.
- *
- * period: the period argument of settle, not NULL.
- */
-static void
-settle_check_period(DateADT period)
-{
-	DateADT		first = date2j(2000, 1, 1) - POSTGRES_EPOCH_JDATE;
-	DateADT		last = date2j(2999, 12, 31) - POSTGRES_EPOCH_JDATE;
-
-	if (DATE_NOT_FINITE(period) || period < first || period > last)
-		ereport(ERROR,
-				(errcode(ERRCODE_SR_OUT_OF_RANGE),
-				 errmsg("period out of range"),
-				 errdetail("period = %s; a business day lies in the years 2000 to 2999.",
-						   DatumGetCString(DirectFunctionCall1(date_out,
-															   DateADTGetDatum(period))))));
-}
-
 PG_FUNCTION_INFO_V1(settle);
 Datum
 settle(PG_FUNCTION_ARGS)
@@ -1419,7 +1397,7 @@ settle(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("settlement period must not be null")));
-	settle_check_period(PG_GETARG_DATEADT(0));
+	showroom_check_day("period", PG_GETARG_DATEADT(0));
 	if (IsolationUsesXactSnapshot())
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),

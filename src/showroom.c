@@ -23,6 +23,7 @@
 #include "utils/syscache.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/resowner.h"
 
 PG_MODULE_MAGIC;
@@ -110,6 +111,28 @@ showroom_prepare_kept(const char *sql, int nargs, Oid *types,
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "could not keep the plan of \"%s\"", sql);
 	return plan;
+}
+
+/*
+ * showroom_check_day
+ *		Raise SR004 unless day lies in the years 2000 to 2999; what names
+ *		the argument in the message.  The rule of showroom.check_day, for
+ *		the C functions.
+ */
+void
+showroom_check_day(const char *what, DateADT day)
+{
+	DateADT		first = date2j(2000, 1, 1) - POSTGRES_EPOCH_JDATE;
+	DateADT		last = date2j(2999, 12, 31) - POSTGRES_EPOCH_JDATE;
+
+	if (DATE_NOT_FINITE(day) || day < first || day > last)
+		ereport(ERROR,
+				(errcode(ERRCODE_SR_OUT_OF_RANGE),
+				 errmsg("%s out of range", what),
+				 errdetail("%s = %s; a business day lies in the years 2000 to 2999.",
+						   what,
+						   DatumGetCString(DirectFunctionCall1(date_out,
+															   DateADTGetDatum(day))))));
 }
 
 /*

@@ -27,6 +27,21 @@ INSERT INTO showroom.setting_default (name, value, value_type, description) VALU
   ('dispatch.relay_poll_ms', '10', 'integer',
    'how often, in milliseconds, the notice relay looks for new notices');
 
+-- Ranges: a weight beyond a thousand points, or a satisfaction outside
+-- the 1-5 scale, would let one term swamp the others or overflow the
+-- score to infinity and NaN, which ranks nothing; the relay must wake at
+-- least every second to see that it may leave.
+UPDATE showroom.setting_default SET min_value = 0, max_value = 1000
+ WHERE name IN ('dispatch.weight_satisfaction', 'dispatch.weight_skill',
+                'dispatch.weight_load', 'dispatch.weight_distance_km',
+                'dispatch.weight_grade');
+UPDATE showroom.setting_default SET min_value = 1, max_value = 5
+ WHERE name = 'dispatch.default_satisfaction';
+UPDATE showroom.setting_default SET min_value = 0, max_value = 1000000
+ WHERE name = 'dispatch.screen_radius_m';
+UPDATE showroom.setting_default SET min_value = 1, max_value = 1000
+ WHERE name = 'dispatch.relay_poll_ms';
+
 -- Booked load per outlet and date (all kinds) and per outlet, date and
 -- kind.  Dispatch books with one conditional upsert on each, so that two
 -- sessions can never both take the last unit.
@@ -61,7 +76,8 @@ COMMENT ON COLUMN showroom.outlet_kind_load.booked IS 'jobs of that kind booked'
 SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_kind_load', '');
 
 -- One booking per assigned service order: which outlet's capacity on
--- which date it holds.  Reassigning moves it.
+-- which date it holds.  Reassigning moves it; an order that leaves its
+-- outlet unserved gives it back (release_booking, below).
 CREATE TABLE showroom.booking (
   service_order_id bigint PRIMARY KEY REFERENCES showroom.service_order (id),
   outlet_id        bigint NOT NULL REFERENCES showroom.outlet (id),
@@ -80,6 +96,48 @@ COMMENT ON COLUMN showroom.booking.kind IS 'service kind booked';
 COMMENT ON COLUMN showroom.booking.booked_at IS 'when it was booked';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.booking', '');
+
+-- release_booking: when a service order leaves its outlet without being
+-- served, refused back to the queue (its outlet cleared) or cancelled,
+-- give the outlet its unit back: delete the order's booking and take one
+-- off the outlet's load, all kinds and the order's kind, for the booked
+-- date.  A done order keeps its unit: the day's work was done.
+--
+-- SECURITY DEFINER: an outlet's login refuses and a clerk cancels, and
+-- neither may write bookings or loads.  PostgreSQL runs a trigger
+-- function only as a trigger, so no role can call it to release anything
+-- else.
+CREATE FUNCTION showroom.release_booking()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  WITH b AS (DELETE FROM showroom.booking
+              WHERE service_order_id = NEW.id
+          RETURNING outlet_id, day, kind),
+       t AS (UPDATE showroom.outlet_load l SET booked = l.booked - 1
+               FROM b
+              WHERE l.outlet_id = b.outlet_id AND l.day = b.day)
+  UPDATE showroom.outlet_kind_load k SET booked = k.booked - 1
+    FROM b
+   WHERE k.outlet_id = b.outlet_id AND k.day = b.day AND k.kind = b.kind;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.release_booking() IS
+  'trigger: give back the capacity unit of a service order refused back to the queue or cancelled';
+
+REVOKE ALL ON FUNCTION showroom.release_booking() FROM PUBLIC;
+
+CREATE TRIGGER service_order_release_booking
+  AFTER UPDATE OF state, outlet_id ON showroom.service_order
+  FOR EACH ROW
+  WHEN (OLD.outlet_id IS NOT NULL
+        AND (NEW.outlet_id IS NULL
+             OR (NEW.state = 'cancelled' AND OLD.state <> 'cancelled')))
+  EXECUTE FUNCTION showroom.release_booking();
 
 -- Why each assignment went where it went: the dispatcher's own record,
 -- beside the workflow's trail.  The trail (service_trail) has who moved an

@@ -43,7 +43,10 @@ CREATE TABLE showroom.setting_default (
   name        text PRIMARY KEY,
   value       text NOT NULL,
   value_type  regtype NOT NULL,
-  description text NOT NULL
+  description text NOT NULL,
+  min_value   numeric,
+  max_value   numeric,
+  CHECK (min_value <= max_value)
 );
 
 COMMENT ON TABLE showroom.setting_default IS
@@ -52,6 +55,8 @@ COMMENT ON COLUMN showroom.setting_default.name IS 'setting name, dotted by room
 COMMENT ON COLUMN showroom.setting_default.value IS 'default value, as text';
 COMMENT ON COLUMN showroom.setting_default.value_type IS 'type the value must cast to';
 COMMENT ON COLUMN showroom.setting_default.description IS 'what the setting changes';
+COMMENT ON COLUMN showroom.setting_default.min_value IS 'least value a number setting may take (NULL: no bound)';
+COMMENT ON COLUMN showroom.setting_default.max_value IS 'greatest value a number setting may take (NULL: no bound)';
 
 CREATE TABLE showroom.setting (
   name       text PRIMARY KEY REFERENCES showroom.setting_default (name),
@@ -107,13 +112,15 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   vtype regtype;
+  lo numeric;
+  hi numeric;
 BEGIN
   IF setting_name IS NULL THEN
     RAISE EXCEPTION 'setting name must not be null'
       USING ERRCODE = 'null_value_not_allowed';
   END IF;
-  SELECT value_type INTO vtype
-    FROM showroom.setting_default WHERE name = setting_name;
+  SELECT d.value_type, d.min_value, d.max_value INTO vtype, lo, hi
+    FROM showroom.setting_default d WHERE d.name = setting_name;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'unknown setting "%"', setting_name
       USING ERRCODE = 'SR001',
@@ -137,6 +144,15 @@ BEGIN
     RAISE EXCEPTION 'invalid value for setting "%"', setting_name
       USING ERRCODE = 'SR002',
             DETAIL = format('"%s" is not a finite number.', new_value);
+  END IF;
+  -- A number must lie in the setting's range, where it has one.
+  IF (lo IS NOT NULL OR hi IS NOT NULL)
+     AND NOT (new_value::numeric BETWEEN coalesce(lo, new_value::numeric)
+                                     AND coalesce(hi, new_value::numeric)) THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('%s is outside %s to %s.', new_value,
+                            coalesce(lo::text, '-infinity'), coalesce(hi::text, 'infinity'));
   END IF;
   IF setting_name = 'business_time_zone'
      AND NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = new_value) THEN

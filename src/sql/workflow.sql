@@ -317,7 +317,7 @@ SELECT t.from_state, t.to_state, t.builtin, t.label, t.roles::name[], t.requires
   FROM (VALUES
   ('requested', 'dispatched', true, 'dispatch', '{showroom_dispatcher}', '{outlet_id}', NULL),
   ('dispatched', 'accepted', true, 'accept', '{showroom_outlet}', '{}', NULL),
-  ('dispatched', 'requested', true, 'refuse', '{showroom_outlet,showroom_dispatcher}',
+  ('dispatched', 'requested', true, 'refuse', '{showroom_dispatcher}',
    '{result_code}', 'refusal'),
   ('accepted', 'on_the_way', true, 'leave', '{showroom_outlet}', '{}', NULL),
   ('on_the_way', 'done', true, 'finish', '{showroom_outlet}', '{result_code}', ':kind.result'),

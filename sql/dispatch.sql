@@ -121,6 +121,8 @@ SELECT 'screen null date' AS "case", pg_temp.try($$SELECT * FROM showroom.candid
 SELECT 'screen infinite day' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'television', 'infinity')$$);
 SELECT 'screen year 3000' AS "case", pg_temp.try($$SELECT * FROM showroom.candidates('SRID=4326;POINT(113.5 37.7)'::geometry, 'repair', 'television', '3000-01-01')$$);
 SELECT 'batch infinite day' AS "case", pg_temp.try($$SELECT * FROM showroom.dispatch_date('-infinity')$$);
+-- (Only the message: the detail shows the row with its creation time.)
+SELECT 'order on an infinite day' AS "case", split_part(pg_temp.try($$INSERT INTO showroom.service_order (kind, category, point, service_date) VALUES ('installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.75)', 'infinity')$$), ' | ', 1);
 SELECT 'assign blank reason' AS "case", pg_temp.try($$SELECT showroom.assign(7, 1, ' ')$$);
 SELECT 'assign null reason' AS "case", pg_temp.try($$SELECT showroom.assign(7, 1, NULL)$$);
 SELECT 'assign unknown outlet' AS "case", pg_temp.try($$SELECT showroom.assign(7, 99, 'x')$$);

@@ -1,9 +1,10 @@
 -- dispatch_release: an order that leaves its outlet unserved gives the
 -- unit of capacity back.  Refused back to the queue or cancelled, its
--- booking goes and the outlet's loads drop by one; a done order keeps its
--- unit; the batch then dispatches a refused order again; an outlet's
--- login cannot refuse by a move (the refuse move is the dispatcher's),
--- nor call the releasing trigger function.
+-- booking goes and the outlet's loads drop by one; an order once done
+-- keeps its unit, also when reopened and then cancelled; the batch then
+-- dispatches a refused order again; an outlet's login cannot refuse by a
+-- move (the refuse move is the dispatcher's), nor call the releasing
+-- trigger function.
 \i test/helpers.sql
 
 -- Two outlets of one job a day each over one square; A has priority.
@@ -62,6 +63,14 @@ SELECT 'order 1 done' AS "case",
        (showroom.move_order(1, 'done', 'installation.result.installed')).to_state;
 SELECT 'after done' AS "case", * FROM pg_temp.loads();
 
+-- Order 1 is reopened for a second visit and then cancelled: the first
+-- visit's unit stays with A (the reopen booked none of its own).
+SELECT 'reopen and cancel 1' AS "case",
+       (showroom.move_order(1, 'return_visit')).to_state,
+       (showroom.move_order(1, 'dispatched', NULL, 'second visit')).to_state,
+       (showroom.move_order(1, 'cancelled', 'cancel.customer')).to_state;
+SELECT 'after reopen' AS "case", * FROM pg_temp.loads();
+
 -- Order 3 is cancelled after acceptance: B's unit comes back.
 SELECT 'cancel 3 accepted' AS "case",
        (showroom.move_order(3, 'accepted')).to_state,
@@ -90,9 +99,10 @@ SELECT 'after crew' AS "case", * FROM pg_temp.loads();
 SELECT showroom.unmap_login('release_crew');
 DROP ROLE release_crew;
 
--- Every booking is an assigned, unserved-or-done order's, and every load
--- equals its bookings.
-SELECT 'bookings match orders' AS "case", bool_and(so.outlet_id = b.outlet_id AND so.state <> 'cancelled')
+-- Every booking is held by an order of its outlet, cancelled only if the
+-- order was once done, and every load equals its bookings.
+SELECT 'bookings match orders' AS "case",
+       bool_and(so.outlet_id = b.outlet_id AND (so.state <> 'cancelled' OR so.done_at IS NOT NULL))
   FROM showroom.booking b JOIN showroom.service_order so ON so.id = b.service_order_id;
 SELECT 'loads match bookings' AS "case",
        bool_and(l.booked = (SELECT count(*) FROM showroom.booking b

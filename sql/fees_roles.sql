@@ -40,8 +40,16 @@ SET ROLE sr_fee_o2;
 SELECT 'other outlet' AS "case", pg_temp.try($$SELECT showroom.accept_offer(1)$$);
 SELECT 'other outlet sees' AS "case", count(*) FROM showroom.offer;
 RESET ROLE;
+-- O1 may write its offer's answer columns, but only as accept_offer and
+-- decline_offer do: an acceptance without moving the order, an expiry or
+-- a refusal without a refusal code are refused, whatever it stamps.
 SET ROLE sr_fee_o1;
+SELECT 'forged accept' AS "case", pg_temp.try($$UPDATE showroom.offer SET state = 'accepted', answered_at = '2000-01-01', answered_by = 'someone else' WHERE id = 1$$);
+SELECT 'forged expiry' AS "case", pg_temp.try($$UPDATE showroom.offer SET state = 'expired', answered_at = now() WHERE id = 1$$);
+SELECT 'decline no code' AS "case", pg_temp.try($$UPDATE showroom.offer SET state = 'declined', answered_at = now() WHERE id = 1$$);
 SELECT 'accept' AS "case", showroom.accept_offer(1);
+SELECT 'answer stamped' AS "case", state, answered_by, answered_at >= offered_at AS in_time FROM showroom.offer WHERE id = 1;
+SELECT 'answer again' AS "case", pg_temp.try($$UPDATE showroom.offer SET answered_by = 'someone else' WHERE id = 1$$);
 SELECT 'contact' AS "case", showroom.record_contact(1);
 SELECT 'own offers' AS "case", count(*) FROM showroom.offer;
 RESET ROLE;

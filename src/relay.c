@@ -97,13 +97,22 @@ static TimestampTz last_launch = 0;
 static bool warned = false;
 
 /*
+ * The last field of the relay's advisory lock tags.  The SQL functions
+ * pg_advisory_lock() and the like build tags with 1 (one bigint key) or
+ * 2 (two integer keys) there, so no session can take, and hold, a lock
+ * of the relay's: it could otherwise pass for a running relay, or stop
+ * every dispatch by holding the writers' lock.
+ */
+#define RELAY_TAG_KIND	3
+
+/*
  * relay_locktag
- *		Fill *tag with the advisory lock of key2 in database dbid.
+ *		Fill *tag with the relay's advisory lock of key2 in database dbid.
  */
 static void
 relay_locktag(LOCKTAG *tag, Oid dbid, uint32 key2)
 {
-	SET_LOCKTAG_ADVISORY(*tag, dbid, RELAY_KEY1, key2, 2);
+	SET_LOCKTAG_ADVISORY(*tag, dbid, RELAY_KEY1, key2, RELAY_TAG_KIND);
 }
 
 /*
@@ -235,8 +244,8 @@ showroom_start_relay(PG_FUNCTION_ARGS)
 	find = psprintf("SELECT pid FROM pg_catalog.pg_locks"
 					" WHERE locktype = 'advisory' AND granted"
 					"   AND mode = 'ExclusiveLock' AND database = %u"
-					"   AND classid = %u AND objid = %u AND objsubid = 2",
-					MyDatabaseId, RELAY_KEY1, RELAY_KEY2);
+					"   AND classid = %u AND objid = %u AND objsubid = %d",
+					MyDatabaseId, RELAY_KEY1, RELAY_KEY2, RELAY_TAG_KIND);
 	SPI_connect();
 	owner = relay_owner();
 	for (int tries = 0; tries < 500; tries++)

@@ -155,6 +155,25 @@ exec 4>&-
 wait "$tx"
 check "after its commit: heard once, from that relay" "showroom_outlet_1 assigned 12" "$(heard 1)"
 
+# A session holding advisory locks with the relay's keys neither passes
+# for a running relay nor holds dispatch up: the relay's locks are of a
+# kind no SQL function takes.
+q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'" >/dev/null
+while [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'")" != 0 ]; do sleep 0.05; done
+mkfifo "$work/fake"
+q <"$work/fake" >"$work/fake.out" 2>&1 &
+fake=$!
+exec 5>"$work/fake"
+echo "SELECT pg_advisory_lock(1936224119, 1919249529), pg_advisory_lock(1936224119, 2003989618); \\echo locked" >&5
+until grep -q '^locked$' "$work/fake.out"; do sleep 0.05; done
+q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)
+      VALUES (13, 'installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.7)', '2026-06-02')" >/dev/null
+check "keys taken by a session: dispatch is not held up" "1" \
+	"$(q -c "SET statement_timeout = '5s'; SELECT showroom.dispatch(13)" | tail -1)"
+check "and a relay starts and sends the notice" "showroom_outlet_1 assigned 13" "$(heard 1)"
+exec 5>&-
+wait "$fake"
+
 echo "== relay off"
 q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'false')" >/dev/null
 q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)

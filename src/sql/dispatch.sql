@@ -101,7 +101,8 @@ SELECT pg_catalog.pg_extension_config_dump('showroom.booking', '');
 -- served, refused back to the queue (its outlet cleared) or cancelled,
 -- give the outlet its unit back: delete the order's booking and take one
 -- off the outlet's load, all kinds and the order's kind, for the booked
--- date.  A done order keeps its unit: the day's work was done.
+-- date.  An order once done keeps its unit: the day's work was done, and
+-- a reopened order (a second visit) holds no unit of its own to give.
 --
 -- SECURITY DEFINER: an outlet's login refuses and a clerk cancels, and
 -- neither may write bookings or loads.  PostgreSQL runs a trigger
@@ -134,7 +135,7 @@ REVOKE ALL ON FUNCTION showroom.release_booking() FROM PUBLIC;
 CREATE TRIGGER service_order_release_booking
   AFTER UPDATE OF state, outlet_id ON showroom.service_order
   FOR EACH ROW
-  WHEN (OLD.outlet_id IS NOT NULL
+  WHEN (OLD.outlet_id IS NOT NULL AND OLD.done_at IS NULL
         AND (NEW.outlet_id IS NULL
              OR (NEW.state = 'cancelled' AND OLD.state <> 'cancelled')))
   EXECUTE FUNCTION showroom.release_booking();

@@ -300,10 +300,12 @@ AS $$
 DECLARE
   f showroom.offer := showroom.open_offer_row(offer_id);
 BEGIN
+  -- The order first: offer_answer_guard() accepts an offer only for an
+  -- order already accepted.
+  PERFORM showroom.move_order(f.service_order_id, 'accepted', NULL, format('offer %s accepted', offer_id));
   UPDATE showroom.offer x SET state = 'accepted', answered_at = now(),
                               answered_by = showroom.acting_person()
    WHERE x.id = offer_id;
-  PERFORM showroom.move_order(f.service_order_id, 'accepted', NULL, format('offer %s accepted', offer_id));
 END
 $$;
 
@@ -357,6 +359,78 @@ $$;
 
 COMMENT ON FUNCTION showroom.decline_offer(bigint, text) IS
   'decline an open offer with a refusal code; the next sweep passes the order on';
+
+-- offer_answer_guard: an outlet may write the answer columns of its own
+-- offers (accept_offer and decline_offer run as the caller), so every
+-- UPDATE of an offer is held to what those functions do, whoever makes it:
+-- an offer is answered once, while open and within its time; the answer
+-- is stamped with the moment and the acting person, whatever the UPDATE
+-- said; an acceptance needs the order already accepted, a refusal a code
+-- under refusal; only a dispatcher (the sweep) lets an offer expire.
+CREATE FUNCTION showroom.offer_answer_guard()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  order_state text;
+BEGIN
+  IF NEW.state IS NOT DISTINCT FROM OLD.state
+     AND NEW.answered_at IS NOT DISTINCT FROM OLD.answered_at
+     AND NEW.answered_by IS NOT DISTINCT FROM OLD.answered_by
+     AND NEW.reason IS NOT DISTINCT FROM OLD.reason THEN
+    RETURN NEW;
+  END IF;
+  IF OLD.state <> 'open' THEN
+    RAISE EXCEPTION 'offer % is not open', OLD.id
+      USING ERRCODE = 'SR710',
+            DETAIL = format('Offer %s to outlet %s was %s.', OLD.id, OLD.outlet_id, OLD.state);
+  END IF;
+  IF NEW.state = 'expired' THEN
+    IF NOT showroom.may_act_as('{showroom_dispatcher}') THEN
+      RAISE EXCEPTION 'role % may not expire offer %', current_user, OLD.id
+        USING ERRCODE = 'SR003',
+              DETAIL = 'Offers expire by the sweep expire_offers(), run by a dispatcher.';
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF NEW.state NOT IN ('accepted', 'declined') THEN
+    RAISE EXCEPTION 'offer % is answered with accepted or declined', OLD.id
+      USING ERRCODE = 'SR710',
+            DETAIL = format('The UPDATE set state %s.', coalesce(NEW.state, 'NULL'));
+  END IF;
+  IF now() >= OLD.expires_at THEN
+    RAISE EXCEPTION 'offer % has timed out', OLD.id
+      USING ERRCODE = 'SR710',
+            DETAIL = format('The time of offer %s to outlet %s to be accepted has passed.', OLD.id, OLD.outlet_id),
+            HINT = 'The order goes to the next candidate.';
+  END IF;
+  IF NEW.state = 'accepted' THEN
+    SELECT o.state INTO order_state FROM showroom.service_order o
+     WHERE o.id = OLD.service_order_id;
+    IF order_state IS DISTINCT FROM 'accepted' THEN
+      RAISE EXCEPTION 'offer % is accepted only with its order', OLD.id
+        USING ERRCODE = 'SR710',
+              DETAIL = format('Service order %s is %s, not accepted.', OLD.service_order_id,
+                              coalesce(order_state, 'not visible')),
+              HINT = 'Use showroom.accept_offer(), which moves the order too.';
+    END IF;
+    NEW.reason := NULL;
+  ELSE
+    PERFORM showroom.check_code(NEW.reason, 'refusal', 'refusal code');
+  END IF;
+  NEW.answered_at := now();
+  NEW.answered_by := showroom.acting_person();
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.offer_answer_guard() IS
+  'trigger: hold every answer to an offer to what accept_offer and decline_offer do';
+
+CREATE TRIGGER offer_answer_guard
+  BEFORE UPDATE ON showroom.offer
+  FOR EACH ROW EXECUTE FUNCTION showroom.offer_answer_guard();
 
 -- expire_offers: the periodic step, for a scheduler to call every minute.
 -- First every open offer whose time is up at as_of expires; offers an

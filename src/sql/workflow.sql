@@ -231,7 +231,11 @@ CREATE TABLE showroom.service_order (
   CONSTRAINT service_order_point_lonlat
     CHECK (NOT ST_IsEmpty(point)
            AND ST_X(point) BETWEEN -180 AND 180
-           AND ST_Y(point) BETWEEN -90 AND 90)
+           AND ST_Y(point) BETWEEN -90 AND 90),
+  -- The same for the day, which the functions check with check_day():
+  -- an infinite day would otherwise book capacity for no real date.
+  CONSTRAINT service_order_day_range
+    CHECK (service_date BETWEEN DATE '2000-01-01' AND DATE '2999-12-31')
 );
 
 CREATE INDEX service_order_state_date_idx ON showroom.service_order (state, service_date);

@@ -1,10 +1,10 @@
 -- dispatch_release: an order that leaves its outlet unserved gives the
 -- unit of capacity back.  Refused back to the queue or cancelled, its
--- booking goes and the outlet's loads drop by one; an order once done
--- keeps its unit, also when reopened and then cancelled; the batch then
--- dispatches a refused order again; an outlet's login cannot refuse by a
--- move (the refuse move is the dispatcher's), nor call the releasing
--- trigger function.
+-- booking goes and the outlet's loads drop by one; a done order's unit
+-- is spent and stays, also when the order is reopened and then refused,
+-- assigned, moved or cancelled; the batch then dispatches a refused order
+-- again; an outlet's login cannot refuse by a move (the refuse move is the
+-- dispatcher's), nor call the releasing trigger function.
 \i test/helpers.sql
 
 -- Two outlets of one job a day each over one square; A has priority.
@@ -63,13 +63,30 @@ SELECT 'order 1 done' AS "case",
        (showroom.move_order(1, 'done', 'installation.result.installed')).to_state;
 SELECT 'after done' AS "case", * FROM pg_temp.loads();
 
--- Order 1 is reopened for a second visit and then cancelled: the first
--- visit's unit stays with A (the reopen booked none of its own).
-SELECT 'reopen and cancel 1' AS "case",
+-- Its unit is spent now.  Order 1 is reopened for a second visit (which
+-- holds no unit) and refused: A keeps the spent unit, and the batch takes
+-- the order up again without a clash (no outlet has room: it waits).
+SELECT 'reopen and refuse 1' AS "case",
        (showroom.move_order(1, 'return_visit')).to_state,
        (showroom.move_order(1, 'dispatched', NULL, 'second visit')).to_state,
-       (showroom.move_order(1, 'cancelled', 'cancel.customer')).to_state;
+       (showroom.move_order(1, 'requested', 'refusal.capacity')).to_state;
 SELECT 'after reopen' AS "case", * FROM pg_temp.loads();
+SELECT 'batch again' AS "case", * FROM showroom.dispatch_date('2026-06-01');
+-- More room for A: assigned by hand, then moved to B (which gets the room
+-- it needs), then cancelled: A keeps the spent unit throughout, and the
+-- held unit comes and goes.
+SELECT showroom.set_capacity(1, 2), showroom.set_capacity(1, 2, kind => 'installation'),
+       showroom.set_capacity(2, 2);
+SELECT 'assign 1' AS "case", showroom.assign(1, 1, 'second visit by the same crew');
+SELECT 'after assign' AS "case", * FROM pg_temp.loads();
+SELECT 'reassign 1' AS "case", showroom.reassign(1, 2, 'their crew is closer');
+SELECT 'after reassign' AS "case", * FROM pg_temp.loads();
+SELECT 'cancel 1' AS "case", (showroom.move_order(1, 'cancelled', 'cancel.customer')).to_state;
+SELECT 'after cancel 1' AS "case", * FROM pg_temp.loads();
+SELECT 'bookings of 1' AS "case", o.code, b.spent FROM showroom.booking b
+  JOIN showroom.outlet o ON o.id = b.outlet_id WHERE b.service_order_id = 1 ORDER BY b.id;
+SELECT showroom.set_capacity(1, 1), showroom.set_capacity(1, 1, kind => 'installation'),
+       showroom.set_capacity(2, 1);
 
 -- Order 3 is cancelled after acceptance: B's unit comes back.
 SELECT 'cancel 3 accepted' AS "case",
@@ -99,11 +116,16 @@ SELECT 'after crew' AS "case", * FROM pg_temp.loads();
 SELECT showroom.unmap_login('release_crew');
 DROP ROLE release_crew;
 
--- Every booking is held by an order of its outlet, cancelled only if the
--- order was once done, and every load equals its bookings.
-SELECT 'bookings match orders' AS "case",
-       bool_and(so.outlet_id = b.outlet_id AND (so.state <> 'cancelled' OR so.done_at IS NOT NULL))
-  FROM showroom.booking b JOIN showroom.service_order so ON so.id = b.service_order_id;
+-- Every held unit is held by an order of that outlet that is neither
+-- cancelled nor back in the queue, every spent unit is a done order's,
+-- and every load equals its bookings.
+SELECT 'held units match orders' AS "case",
+       bool_and(so.outlet_id = b.outlet_id AND so.state NOT IN ('cancelled', 'requested'))
+  FROM showroom.booking b JOIN showroom.service_order so ON so.id = b.service_order_id
+ WHERE NOT b.spent;
+SELECT 'spent units are done' AS "case", bool_and(so.done_at IS NOT NULL)
+  FROM showroom.booking b JOIN showroom.service_order so ON so.id = b.service_order_id
+ WHERE b.spent;
 SELECT 'loads match bookings' AS "case",
        bool_and(l.booked = (SELECT count(*) FROM showroom.booking b
                              WHERE b.outlet_id = l.outlet_id AND b.day = l.day))

@@ -81,6 +81,10 @@ SELECT 'radius -5' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('dispatch.screen_radius_m', '-5')$$);
 SELECT 'poll 2^31-1' AS "case",
        pg_temp.try($$SELECT showroom.set_setting('dispatch.relay_poll_ms', '2147483647')$$);
+SELECT 'by hand' AS "case",
+       pg_temp.try($$INSERT INTO showroom.setting (name, value) VALUES ('dispatch.weight_load', '1e308')$$);
+SELECT 'by hand, bad type' AS "case",
+       pg_temp.try($$INSERT INTO showroom.setting (name, value) VALUES ('dispatch.notify_relay', 'perhaps')$$);
 SELECT 'bounds pass' AS "case",
        showroom.set_setting('dispatch.weight_satisfaction', '1000'),
        showroom.set_setting('dispatch.default_satisfaction', '1'),

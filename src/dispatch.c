@@ -118,7 +118,7 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	" WHERE outlet_id = $1 AND day = $2",
 	[PLAN_UNBOOK_ORDER] =
 	"WITH b AS (SELECT outlet_id, day, kind FROM showroom.booking"
-	"            WHERE service_order_id = $1),"
+	"            WHERE service_order_id = $1 AND NOT spent),"
 	" t AS (UPDATE showroom.outlet_load l SET booked = l.booked - 1 FROM b"
 	"        WHERE l.outlet_id = b.outlet_id AND l.day = b.day RETURNING 1)"
 	" UPDATE showroom.outlet_kind_load k SET booked = k.booked - 1 FROM b"
@@ -127,7 +127,7 @@ static const char *const plan_sql[PLAN_COUNT] = {
 	"WITH b AS (INSERT INTO showroom.booking"
 	"             (service_order_id, outlet_id, day, kind)"
 	"           VALUES ($1, $2, $3, $4)"
-	"           ON CONFLICT (service_order_id) DO UPDATE"
+	"           ON CONFLICT (service_order_id) WHERE NOT spent DO UPDATE"
 	"             SET outlet_id = excluded.outlet_id, day = excluded.day,"
 	"                 kind = excluded.kind, booked_at = now()),"
 	" u AS (UPDATE showroom.service_order"

@@ -75,47 +75,65 @@ COMMENT ON COLUMN showroom.outlet_kind_load.booked IS 'jobs of that kind booked'
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.outlet_kind_load', '');
 
--- One booking per assigned service order: which outlet's capacity on
--- which date it holds.  Reassigning moves it; an order that leaves its
--- outlet unserved gives it back (release_booking, below).
+-- The units of outlet capacity that service orders hold or have used:
+-- one row per unit, so that each load of outlet_load equals its rows
+-- here.  An order holds at most one unit at a time (spent false), which
+-- reassigning moves and which it gives back when it leaves its outlet
+-- unserved (release_booking, below).  When its job is done the unit is
+-- spent: it stays, counted on the day the work was done, whatever later
+-- happens to the order (a second visit after a return call holds no
+-- unit of its own until it is assigned anew).
 CREATE TABLE showroom.booking (
-  service_order_id bigint PRIMARY KEY REFERENCES showroom.service_order (id),
+  id               bigserial PRIMARY KEY,
+  service_order_id bigint NOT NULL REFERENCES showroom.service_order (id),
   outlet_id        bigint NOT NULL REFERENCES showroom.outlet (id),
   day              date NOT NULL,
   kind             text NOT NULL REFERENCES showroom.service_kind (code),
-  booked_at        timestamptz NOT NULL DEFAULT now()
+  booked_at        timestamptz NOT NULL DEFAULT now(),
+  spent            boolean NOT NULL DEFAULT false
 );
 
+CREATE UNIQUE INDEX booking_held_idx ON showroom.booking (service_order_id)
+  WHERE NOT spent;
+CREATE INDEX booking_order_idx ON showroom.booking (service_order_id);
 CREATE INDEX booking_outlet_day_idx ON showroom.booking (outlet_id, day);
 
-COMMENT ON TABLE showroom.booking IS 'the unit of outlet capacity each assigned service order holds';
+COMMENT ON TABLE showroom.booking IS 'the units of outlet capacity that service orders hold (spent false) or used (spent true)';
+COMMENT ON COLUMN showroom.booking.id IS 'booking id';
 COMMENT ON COLUMN showroom.booking.service_order_id IS 'service order';
 COMMENT ON COLUMN showroom.booking.outlet_id IS 'outlet whose capacity it uses';
 COMMENT ON COLUMN showroom.booking.day IS 'date booked';
 COMMENT ON COLUMN showroom.booking.kind IS 'service kind booked';
 COMMENT ON COLUMN showroom.booking.booked_at IS 'when it was booked';
+COMMENT ON COLUMN showroom.booking.spent IS 'the job was done: the unit stays used, whatever later happens to the order';
 
 SELECT pg_catalog.pg_extension_config_dump('showroom.booking', '');
+SELECT pg_catalog.pg_extension_config_dump('showroom.booking_id_seq', '');
 
--- release_booking: when a service order leaves its outlet without being
--- served, refused back to the queue (its outlet cleared) or cancelled,
--- give the outlet its unit back: delete the order's booking and take one
--- off the outlet's load, all kinds and the order's kind, for the booked
--- date.  An order once done keeps its unit: the day's work was done, and
--- a reopened order (a second visit) holds no unit of its own to give.
+-- release_booking: keep the unit an order holds in step with the order.
+-- When its job is done, the unit is spent.  When the order leaves its
+-- outlet unserved, refused back to the queue (its outlet cleared) or
+-- cancelled, the outlet gets the unit back: the held booking is deleted
+-- and one taken off the outlet's load, all kinds and the order's kind,
+-- for the booked date.  A spent unit is never given back.
 --
--- SECURITY DEFINER: an outlet's login refuses and a clerk cancels, and
--- neither may write bookings or loads.  PostgreSQL runs a trigger
--- function only as a trigger, so no role can call it to release anything
--- else.
+-- SECURITY DEFINER: an outlet's login finishes and refuses jobs and a
+-- clerk cancels, and neither may write bookings or loads.  PostgreSQL
+-- runs a trigger function only as a trigger, and it touches only the
+-- updated order's own booking.
 CREATE FUNCTION showroom.release_booking()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  IF NEW.state = 'done' THEN
+    UPDATE showroom.booking SET spent = true
+     WHERE service_order_id = NEW.id AND NOT spent;
+    RETURN NULL;
+  END IF;
   WITH b AS (DELETE FROM showroom.booking
-              WHERE service_order_id = NEW.id
+              WHERE service_order_id = NEW.id AND NOT spent
           RETURNING outlet_id, day, kind),
        t AS (UPDATE showroom.outlet_load l SET booked = l.booked - 1
                FROM b
@@ -128,16 +146,17 @@ END
 $$;
 
 COMMENT ON FUNCTION showroom.release_booking() IS
-  'trigger: give back the capacity unit of a service order refused back to the queue or cancelled';
+  'trigger: mark a done order''s unit spent; give back the unit of an order refused back to the queue or cancelled';
 
 REVOKE ALL ON FUNCTION showroom.release_booking() FROM PUBLIC;
 
 CREATE TRIGGER service_order_release_booking
   AFTER UPDATE OF state, outlet_id ON showroom.service_order
   FOR EACH ROW
-  WHEN (OLD.outlet_id IS NOT NULL AND OLD.done_at IS NULL
+  WHEN (OLD.outlet_id IS NOT NULL
         AND (NEW.outlet_id IS NULL
-             OR (NEW.state = 'cancelled' AND OLD.state <> 'cancelled')))
+             OR (NEW.state = 'cancelled' AND OLD.state <> 'cancelled')
+             OR (NEW.state = 'done' AND OLD.state <> 'done')))
   EXECUTE FUNCTION showroom.release_booking();
 
 -- Why each assignment went where it went: the dispatcher's own record,

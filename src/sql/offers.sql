@@ -366,7 +366,8 @@ COMMENT ON FUNCTION showroom.decline_offer(bigint, text) IS
 -- an offer is answered once, while open and within its time; the answer
 -- is stamped with the moment and the acting person, whatever the UPDATE
 -- said; an acceptance needs the order already accepted, a refusal a code
--- under refusal; only a dispatcher (the sweep) lets an offer expire.
+-- under refusal; only a dispatcher or an administrator (the sweep) lets
+-- an offer expire.
 CREATE FUNCTION showroom.offer_answer_guard()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -387,10 +388,10 @@ BEGIN
             DETAIL = format('Offer %s to outlet %s was %s.', OLD.id, OLD.outlet_id, OLD.state);
   END IF;
   IF NEW.state = 'expired' THEN
-    IF NOT showroom.may_act_as('{showroom_dispatcher}') THEN
+    IF NOT showroom.may_act_as('{showroom_dispatcher,showroom_admin}') THEN
       RAISE EXCEPTION 'role % may not expire offer %', current_user, OLD.id
         USING ERRCODE = 'SR003',
-              DETAIL = 'Offers expire by the sweep expire_offers(), run by a dispatcher.';
+              DETAIL = 'Offers expire by the sweep expire_offers(), run by a dispatcher or an administrator.';
     END IF;
     RETURN NEW;
   END IF;

@@ -660,7 +660,8 @@ GRANT SELECT, INSERT, UPDATE ON showroom.outlet_load, showroom.outlet_kind_load
 GRANT SELECT, INSERT, UPDATE ON showroom.booking TO showroom_dispatcher;
 GRANT SELECT, INSERT ON showroom.dispatch_log TO showroom_dispatcher;
 GRANT SELECT, INSERT, UPDATE, DELETE ON showroom.dispatch_pending TO showroom_dispatcher;
-GRANT USAGE ON SEQUENCE showroom.dispatch_log_id_seq TO showroom_dispatcher;
+GRANT USAGE ON SEQUENCE showroom.dispatch_log_id_seq, showroom.booking_id_seq
+  TO showroom_dispatcher;
 GRANT INSERT ON showroom.outlet_notice TO showroom_dispatcher;
 GRANT USAGE ON SEQUENCE showroom.outlet_notice_id_seq TO showroom_dispatcher;
 CREATE POLICY dispatcher_all ON showroom.outlet_notice FOR ALL TO showroom_dispatcher

@@ -103,10 +103,14 @@ $$;
 COMMENT ON FUNCTION showroom.setting_value(text) IS
   'value in force for a setting: the administrator''s, else the default';
 
--- set_setting: change a setting after checking that the value has the
--- setting's type; NULL puts the default back.
-CREATE FUNCTION showroom.set_setting(setting_name text, new_value text)
-RETURNS text
+-- setting_check: hold every value written to showroom.setting, by
+-- set_setting() or by hand, to its setting's rules: it casts to the
+-- setting's type; a number is finite and lies in the setting's range,
+-- where it has one (NaN, infinity or an extreme weight would poison
+-- every ranking or rate computed from it); a time zone exists.  Stamps
+-- a change with who made it and when.
+CREATE FUNCTION showroom.setting_check()
+RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -115,13 +119,71 @@ DECLARE
   lo numeric;
   hi numeric;
 BEGIN
+  SELECT d.value_type, d.min_value, d.max_value INTO vtype, lo, hi
+    FROM showroom.setting_default d WHERE d.name = NEW.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'unknown setting "%"', NEW.name
+      USING ERRCODE = 'SR001',
+            HINT = 'The settings are listed in showroom.settings.';
+  END IF;
+  BEGIN
+    EXECUTE format('SELECT %L::%s', NEW.value, vtype);
+  EXCEPTION WHEN data_exception OR invalid_text_representation THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', NEW.name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('"%s" is not a valid %s.', NEW.value, vtype);
+  END;
+  IF vtype IN ('double precision'::regtype, 'real'::regtype, 'numeric'::regtype)
+     AND lower(btrim(NEW.value)) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf') THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', NEW.name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('"%s" is not a finite number.', NEW.value);
+  END IF;
+  IF (lo IS NOT NULL OR hi IS NOT NULL)
+     AND NOT (NEW.value::numeric BETWEEN coalesce(lo, NEW.value::numeric)
+                                     AND coalesce(hi, NEW.value::numeric)) THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', NEW.name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('%s is outside %s to %s.', NEW.value,
+                            coalesce(lo::text, '-infinity'), coalesce(hi::text, 'infinity'));
+  END IF;
+  IF NEW.name = 'business_time_zone'
+     AND NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = NEW.value) THEN
+    RAISE EXCEPTION 'invalid value for setting "%"', NEW.name
+      USING ERRCODE = 'SR002',
+            DETAIL = format('"%s" is not a time zone name.', NEW.value),
+            HINT = 'Use a name from pg_timezone_names, such as Asia/Shanghai.';
+  END IF;
+  -- A new row takes its stamp from the column defaults (or, restored by
+  -- pg_restore, keeps the one it had); a change is stamped here.
+  IF TG_OP = 'UPDATE' THEN
+    NEW.changed_by := current_user;
+    NEW.changed_at := now();
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION showroom.setting_check() IS
+  'trigger: refuse a setting value that does not fit its type or range; stamp who changed it';
+
+CREATE TRIGGER setting_check
+  BEFORE INSERT OR UPDATE ON showroom.setting
+  FOR EACH ROW EXECUTE FUNCTION showroom.setting_check();
+
+-- set_setting: change a setting (the trigger setting_check checks the
+-- value); NULL puts the default back.
+CREATE FUNCTION showroom.set_setting(setting_name text, new_value text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
   IF setting_name IS NULL THEN
     RAISE EXCEPTION 'setting name must not be null'
       USING ERRCODE = 'null_value_not_allowed';
   END IF;
-  SELECT d.value_type, d.min_value, d.max_value INTO vtype, lo, hi
-    FROM showroom.setting_default d WHERE d.name = setting_name;
-  IF NOT FOUND THEN
+  IF NOT EXISTS (SELECT 1 FROM showroom.setting_default d WHERE d.name = setting_name) THEN
     RAISE EXCEPTION 'unknown setting "%"', setting_name
       USING ERRCODE = 'SR001',
             HINT = 'The settings are listed in showroom.settings.';
@@ -130,41 +192,9 @@ BEGIN
     DELETE FROM showroom.setting WHERE name = setting_name;
     RETURN showroom.setting_value(setting_name);
   END IF;
-  BEGIN
-    EXECUTE format('SELECT %L::%s', new_value, vtype);
-  EXCEPTION WHEN data_exception OR invalid_text_representation THEN
-    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
-      USING ERRCODE = 'SR002',
-            DETAIL = format('"%s" is not a valid %s.', new_value, vtype);
-  END;
-  -- A number must be finite: NaN or Infinity would silently poison every
-  -- ranking or rate computed from it.
-  IF vtype IN ('double precision'::regtype, 'real'::regtype, 'numeric'::regtype)
-     AND lower(btrim(new_value)) IN ('nan', 'infinity', '+infinity', '-infinity', 'inf', '+inf', '-inf') THEN
-    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
-      USING ERRCODE = 'SR002',
-            DETAIL = format('"%s" is not a finite number.', new_value);
-  END IF;
-  -- A number must lie in the setting's range, where it has one.
-  IF (lo IS NOT NULL OR hi IS NOT NULL)
-     AND NOT (new_value::numeric BETWEEN coalesce(lo, new_value::numeric)
-                                     AND coalesce(hi, new_value::numeric)) THEN
-    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
-      USING ERRCODE = 'SR002',
-            DETAIL = format('%s is outside %s to %s.', new_value,
-                            coalesce(lo::text, '-infinity'), coalesce(hi::text, 'infinity'));
-  END IF;
-  IF setting_name = 'business_time_zone'
-     AND NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = new_value) THEN
-    RAISE EXCEPTION 'invalid value for setting "%"', setting_name
-      USING ERRCODE = 'SR002',
-            DETAIL = format('"%s" is not a time zone name.', new_value),
-            HINT = 'Use a name from pg_timezone_names, such as Asia/Shanghai.';
-  END IF;
   INSERT INTO showroom.setting AS s (name, value)
   VALUES (setting_name, new_value)
-  ON CONFLICT (name) DO UPDATE
-    SET value = excluded.value, changed_by = current_user, changed_at = now();
+  ON CONFLICT (name) DO UPDATE SET value = excluded.value;
   RETURN new_value;
 END
 $$;

@@ -144,6 +144,26 @@ extern struct _SPI_plan *showroom_prepare_kept(const char *sql, int nargs,
 											   int cursor_options);
 
 /*
+ * A kept plan that remembers its argument types, for statements whose
+ * arguments include a PostGIS type: showroom_plan() prepares it on first
+ * use and again whenever the types differ, as after PostGIS was dropped
+ * and created again in the session, which gives its types new OIDs.
+ * Zeroed (static) storage is an empty slot.
+ */
+#define SHOWROOM_PLAN_MAX_ARGS 16
+
+typedef struct ShowroomPlan
+{
+	struct _SPI_plan *plan;
+	int			nargs;
+	Oid			types[SHOWROOM_PLAN_MAX_ARGS];
+} ShowroomPlan;
+
+extern struct _SPI_plan *showroom_plan(ShowroomPlan *slot, const char *sql,
+									   int nargs, Oid *types,
+									   int cursor_options);
+
+/*
  * Refuse a business day outside the years 2000 to 2999 (an infinite or
  * mistyped date) with SR004 naming the argument what, as the SQL
  * function showroom.check_day does (showroom.c).

@@ -90,16 +90,15 @@ static const char *order_lock_sql =
 "SELECT state, outlet_id, point, kind, category, service_date"
 "  FROM showroom.service_order WHERE id = $1 FOR UPDATE";
 
-static SPIPlanPtr covering_plan = NULL;
-static SPIPlanPtr screen_plan = NULL;
-static Oid	covering_point_type = InvalidOid;
-static Oid	screen_point_type = InvalidOid;
-static SPIPlanPtr order_plan = NULL;
-static SPIPlanPtr order_lock_plan = NULL;
+static ShowroomPlan covering_plan;
+static ShowroomPlan screen_plan;
+static ShowroomPlan order_plan;
+static ShowroomPlan order_lock_plan;
 
 /*
- * areas_prepare
- *		Prepare sql with the given argument types and keep the plan.
+ * areas_plan
+ *		The kept plan of sql in *slot for these argument types (prepared
+ *		again when they change; see ShowroomPlan).
  *
  * The plan is generic from the first call: the candidate query joins
  * seven tables, and planning it afresh for every point (which PostgreSQL
@@ -107,9 +106,9 @@ static SPIPlanPtr order_lock_plan = NULL;
  * plan look dearer) costs more than running it.
  */
 static SPIPlanPtr
-areas_prepare(const char *sql, int nargs, Oid *types)
+areas_plan(ShowroomPlan *slot, const char *sql, int nargs, Oid *types)
 {
-	return showroom_prepare_kept(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
+	return showroom_plan(slot, sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
 }
 
 /*
@@ -152,15 +151,16 @@ areas_read_order(int64 order_id, bool lock, OrderFacts *order)
 {
 	Oid			types[1] = {INT8OID};
 	Datum		values[1];
-	SPIPlanPtr *slot = lock ? &order_lock_plan : &order_plan;
+	SPIPlanPtr	plan;
 	bool		null;
 	int			rc;
 
-	if (*slot == NULL)
-		*slot = areas_prepare(lock ? order_lock_sql : order_sql, 1, types);
-
+	if (lock)
+		plan = areas_plan(&order_lock_plan, order_lock_sql, 1, types);
+	else
+		plan = areas_plan(&order_plan, order_sql, 1, types);
 	values[0] = Int64GetDatum(order_id);
-	rc = SPI_execute_plan(*slot, values, NULL, false, 1);
+	rc = SPI_execute_plan(plan, values, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "reading service order failed: %s",
 			 SPI_result_code_string(rc));
@@ -198,31 +198,22 @@ areas_find_candidates(Datum point, Oid point_type, const char *kind,
 {
 	Oid			types[5] = {point_type, TEXTOID, TEXTOID, DATEOID, FLOAT8OID};
 	Datum		values[5];
-	SPIPlanPtr *slot = screen ? &screen_plan : &covering_plan;
-	Oid		   *slot_type = screen ? &screen_point_type : &covering_point_type;
+	SPIPlanPtr	plan;
 	Candidate  *cands;
 	int			rc;
 	int			n;
 
-	/* PostGIS created again in this session: its type has a new OID. */
-	if (*slot != NULL && *slot_type != point_type)
-	{
-		SPI_freeplan(*slot);
-		*slot = NULL;
-	}
-	if (*slot == NULL)
-	{
-		*slot = areas_prepare(screen ? screen_sql : covering_sql,
-							  screen ? 5 : 4, types);
-		*slot_type = point_type;
-	}
+	if (screen)
+		plan = areas_plan(&screen_plan, screen_sql, 5, types);
+	else
+		plan = areas_plan(&covering_plan, covering_sql, 4, types);
 
 	values[0] = point;
 	values[1] = CStringGetTextDatum(kind);
 	values[2] = CStringGetTextDatum(category);
 	values[3] = DateADTGetDatum(day);
 	values[4] = Float8GetDatum(radius_m);
-	rc = SPI_execute_plan(*slot, values, NULL, true, 0);
+	rc = SPI_execute_plan(plan, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "candidate search failed: %s",
 			 SPI_result_code_string(rc));

@@ -75,12 +75,9 @@ static const char *count_sql =
 /* Probe when there are fewer points than one for every this many pieces. */
 #define PROBE_RATIO		16
 
-static SPIPlanPtr pieces_plan = NULL;
-static SPIPlanPtr probe_plan = NULL;
-static SPIPlanPtr count_plan = NULL;
-static Oid	pieces_type = InvalidOid;	/* see cover_plan() */
-static Oid	probe_type = InvalidOid;
-static Oid	count_type = InvalidOid;
+static ShowroomPlan pieces_plan;
+static ShowroomPlan probe_plan;
+static ShowroomPlan count_plan;
 
 /* The points sorted by grid cell, and where each cell's run starts. */
 typedef struct PointGrid
@@ -205,31 +202,6 @@ grid_build(PointGrid *g, int n, const double *x, const double *y)
 }
 
 /*
- * cover_plan
- *		The kept plan *plan of sql, prepared on first use, and again when
- *		its first argument's type is not *first_type any more (PostGIS
- *		created again in this session gives its types new OIDs).
- */
-static SPIPlanPtr
-cover_plan(SPIPlanPtr *plan, Oid *first_type, const char *sql, int nargs,
-		   Oid *types)
-{
-	Oid			first = nargs > 0 ? types[0] : InvalidOid;
-
-	if (*plan != NULL && *first_type != first)
-	{
-		SPI_freeplan(*plan);
-		*plan = NULL;
-	}
-	if (*plan == NULL)
-	{
-		*plan = showroom_prepare_kept(sql, nargs, types, 0);
-		*first_type = first;
-	}
-	return *plan;
-}
-
-/*
  * PairList: the (point, outlet) pairs found so far.
  */
 typedef struct PairList
@@ -305,8 +277,8 @@ cover_by_pass(int n, const double *x, const double *y, const Datum *points,
 	}
 
 	portal = SPI_cursor_open(NULL,
-							 cover_plan(&pieces_plan, &pieces_type,
-										pieces_sql, 0, NULL),
+							 showroom_plan(&pieces_plan, pieces_sql, 0, NULL,
+										   0),
 							 NULL, NULL, true);
 	for (;;)
 	{
@@ -389,8 +361,8 @@ cover_by_probe(int n, const Datum *points, Oid geometry_type, PairList *out)
 	values[0] = PointerGetDatum(construct_array((Datum *) points, n,
 												geometry_type, typlen,
 												typbyval, typalign));
-	rc = SPI_execute_plan(cover_plan(&probe_plan, &probe_type, probe_sql, 1,
-										 &array_type),
+	rc = SPI_execute_plan(showroom_plan(&probe_plan, probe_sql, 1,
+										&array_type, 0),
 						  values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "cover probe failed: %s", SPI_result_code_string(rc));
@@ -435,8 +407,7 @@ cover_points(int n, const double *x, const double *y, const Datum *points,
 	out.n = 0;
 	out.pairs = palloc(sizeof(CoverPair) * out.cap);
 
-	if (SPI_execute_plan(cover_plan(&count_plan, &count_type, count_sql, 0,
-									 NULL),
+	if (SPI_execute_plan(showroom_plan(&count_plan, count_sql, 0, NULL, 0),
 						 NULL, NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not count the area pieces");

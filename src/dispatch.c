@@ -84,8 +84,7 @@ typedef enum DispatchPlanId
 	PLAN_COUNT
 } DispatchPlanId;
 
-static SPIPlanPtr plans[PLAN_COUNT];
-static Oid	plan_first_type[PLAN_COUNT];	/* see dispatch_plan() */
+static ShowroomPlan plans[PLAN_COUNT];
 
 static const char *const plan_sql[PLAN_COUNT] = {
 	[PLAN_WEIGHTS] =
@@ -250,26 +249,9 @@ static const char *const plan_sql[PLAN_COUNT] = {
 static SPIPlanPtr
 dispatch_plan(DispatchPlanId id, int nargs, Oid *types)
 {
-	Oid			first = nargs > 0 ? types[0] : InvalidOid;
+	int			options = id < PLAN_BATCH_ORDERS ? CURSOR_OPT_GENERIC_PLAN : 0;
 
-	/*
-	 * A plan whose first argument is a geometry was prepared with the
-	 * type's OID of the time; PostGIS dropped and created again in this
-	 * session gives the type a new one, and the plan must be made anew.
-	 */
-	if (plans[id] != NULL && plan_first_type[id] != first)
-	{
-		SPI_freeplan(plans[id]);
-		plans[id] = NULL;
-	}
-	if (plans[id] == NULL)
-	{
-		int			options = id < PLAN_BATCH_ORDERS ? CURSOR_OPT_GENERIC_PLAN : 0;
-
-		plans[id] = showroom_prepare_kept(plan_sql[id], nargs, types, options);
-		plan_first_type[id] = first;
-	}
-	return plans[id];
+	return showroom_plan(&plans[id], plan_sql[id], nargs, types, options);
 }
 
 /*

@@ -168,19 +168,32 @@ relay_launch(Oid owner, pid_t *pid)
 }
 
 /*
+ * relay_lock_held
+ *		Whether another session holds the relay lock key2 of database
+ *		dbid in a mode that conflicts with mode, tested by taking it
+ *		without waiting (for the session when session, else for the
+ *		transaction) and letting it go at once.
+ */
+static bool
+relay_lock_held(Oid dbid, uint32 key2, LOCKMODE mode, bool session)
+{
+	LOCKTAG		tag;
+
+	relay_locktag(&tag, dbid, key2);
+	if (LockAcquire(&tag, mode, session, true) == LOCKACQUIRE_NOT_AVAIL)
+		return true;
+	LockRelease(&tag, mode, session);
+	return false;
+}
+
+/*
  * relay_running
  *		Whether a relay holds this database's relay lock now.
  */
 static bool
 relay_running(void)
 {
-	LOCKTAG		tag;
-
-	relay_locktag(&tag, MyDatabaseId, RELAY_KEY2);
-	if (LockAcquire(&tag, ShareLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
-		return true;
-	LockRelease(&tag, ShareLock, false);
-	return false;
+	return relay_lock_held(MyDatabaseId, RELAY_KEY2, ShareLock, false);
 }
 
 /*
@@ -349,24 +362,6 @@ relay_round(int *poll_ms)
 }
 
 /*
- * relay_no_writers
- *		Whether no transaction of database dbid holds the notice writers'
- *		lock, tested by taking it exclusively without waiting (and letting
- *		it go at once).
- */
-static bool
-relay_no_writers(Oid dbid)
-{
-	LOCKTAG		tag;
-
-	relay_locktag(&tag, dbid, WRITERS_KEY2);
-	if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
-		return false;
-	LockRelease(&tag, ExclusiveLock, true);
-	return true;
-}
-
-/*
  * showroom_relay_main
  *		Entry point of the relay worker; main_arg is the database's oid,
  *		bgw_extra the role to run as.
@@ -415,7 +410,7 @@ showroom_relay_main(Datum main_arg)
 									   RELAY_IDLE_MS))
 		{
 			LockRelease(&tag, ExclusiveLock, true);
-			if (!relay_no_writers(dbid))
+			if (relay_lock_held(dbid, WRITERS_KEY2, ExclusiveLock, true))
 			{
 				if (LockAcquire(&tag, ExclusiveLock, true, true) ==
 					LOCKACQUIRE_NOT_AVAIL)

@@ -114,6 +114,34 @@ showroom_prepare_kept(const char *sql, int nargs, Oid *types,
 }
 
 /*
+ * showroom_plan
+ *		The kept plan of sql in *slot for these argument types: prepared
+ *		on first use, and again when the types differ from those it was
+ *		prepared with (see ShowroomPlan).
+ */
+SPIPlanPtr
+showroom_plan(ShowroomPlan *slot, const char *sql, int nargs, Oid *types,
+			  int cursor_options)
+{
+	Assert(nargs <= SHOWROOM_PLAN_MAX_ARGS);
+	if (slot->plan != NULL &&
+		(slot->nargs != nargs ||
+		 memcmp(slot->types, types, nargs * sizeof(Oid)) != 0))
+	{
+		SPI_freeplan(slot->plan);
+		slot->plan = NULL;
+	}
+	if (slot->plan == NULL)
+	{
+		slot->plan = showroom_prepare_kept(sql, nargs, types, cursor_options);
+		slot->nargs = nargs;
+		if (nargs > 0)
+			memcpy(slot->types, types, nargs * sizeof(Oid));
+	}
+	return slot->plan;
+}
+
+/*
  * showroom_check_day
  *		Raise SR004 unless day lies in the years 2000 to 2999; what names
  *		the argument in the message.  The rule of showroom.check_day, for

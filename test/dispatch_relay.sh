@@ -84,6 +84,32 @@ heard() {
 }
 heard 0 >/dev/null
 
+# open_session NAME SQL: start a second psql that reads its commands from
+# the fifo $work/NAME (written through descriptor 4), run SQL in it and
+# return once that has run, leaving the session open; close_session
+# [SQL] runs SQL in it, if given, and ends it.  One at a time.
+open_session() {
+	mkfifo "$work/$1"
+	q <"$work/$1" >"$work/$1.out" 2>&1 &
+	session=$!
+	exec 4>"$work/$1"
+	echo "$2 \\echo ran-$1" >&4
+	until grep -q "^ran-$1\$" "$work/$1.out"; do sleep 0.05; done
+}
+close_session() {
+	if [ -n "${1:-}" ]; then echo "$1" >&4; fi
+	exec 4>&-
+	wait "$session"
+}
+# stop_relays: end every relay of the database and wait until they are gone.
+stop_relays() {
+	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	       WHERE backend_type = 'showroom notice relay' AND datname = current_database()" >/dev/null
+	while [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay' AND datname = current_database()")" != 0 ]; do
+		sleep 0.05
+	done
+}
+
 echo "== relay on"
 q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'true')" >/dev/null
 relay=$(q -c "SELECT showroom.start_relay()")
@@ -102,17 +128,10 @@ sleep 0.3
 check "nothing more arrives later" "" "$(heard 0)"
 
 # An open transaction's notice is not heard before its commit.
-mkfifo "$work/tx"
-q <"$work/tx" >"$work/tx.out" 2>&1 &
-tx=$!
-exec 4>"$work/tx"
-echo "BEGIN; SELECT showroom.dispatch(3); \\echo dispatched" >&4
-until grep -q '^dispatched$' "$work/tx.out"; do sleep 0.05; done
+open_session tx "BEGIN; SELECT showroom.dispatch(3);"
 sleep 0.3
 check "open transaction: nothing heard yet" "" "$(heard 0)"
-echo "COMMIT;" >&4
-exec 4>&-
-wait "$tx"
+close_session "COMMIT;"
 check "after its commit: heard once" "showroom_outlet_1 assigned 3" "$(heard 1)"
 
 # A reassignment: the old outlet hears withdrawn before the new one hears
@@ -126,8 +145,7 @@ check "batch: one notice per order, in order id order" \
 	"$(heard 6)"
 
 # The relay ends (here by force); the next dispatch starts another.
-q -c "SELECT pg_terminate_backend($relay)" >/dev/null
-while [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $relay")" != 0 ]; do sleep 0.05; done
+stop_relays
 q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)
       VALUES (9, 'installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.7)', '2026-06-02');
       SELECT showroom.dispatch(9)" >/dev/null
@@ -141,38 +159,24 @@ check "one relay runs again" "1" \
 q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)
       VALUES (12, 'installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.7)', '2026-06-02')" >/dev/null
 relay=$(q -c "SELECT showroom.start_relay()")
-mkfifo "$work/tx2"
-q <"$work/tx2" >"$work/tx2.out" 2>&1 &
-tx=$!
-exec 4>"$work/tx2"
-echo "BEGIN; SELECT showroom.dispatch(12); \\echo dispatched" >&4
-until grep -q '^dispatched$' "$work/tx2.out"; do sleep 0.05; done
+open_session tx2 "BEGIN; SELECT showroom.dispatch(12);"
 sleep 3.5
 check "idle with a dispatch open: the relay stays" "$relay" \
 	"$(q -c "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'")"
-echo "COMMIT;" >&4
-exec 4>&-
-wait "$tx"
+close_session "COMMIT;"
 check "after its commit: heard once, from that relay" "showroom_outlet_1 assigned 12" "$(heard 1)"
 
 # A session holding advisory locks with the relay's keys neither passes
 # for a running relay nor holds dispatch up: the relay's locks are of a
 # kind no SQL function takes.
-q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'" >/dev/null
-while [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'showroom notice relay'")" != 0 ]; do sleep 0.05; done
-mkfifo "$work/fake"
-q <"$work/fake" >"$work/fake.out" 2>&1 &
-fake=$!
-exec 5>"$work/fake"
-echo "SELECT pg_advisory_lock(1936224119, 1919249529), pg_advisory_lock(1936224119, 2003989618); \\echo locked" >&5
-until grep -q '^locked$' "$work/fake.out"; do sleep 0.05; done
+stop_relays
+open_session fake "SELECT pg_advisory_lock(1936224119, 1919249529), pg_advisory_lock(1936224119, 2003989618);"
 q -c "INSERT INTO showroom.service_order (id, kind, category, point, service_date)
       VALUES (13, 'installation', 'air_conditioner', 'SRID=4326;POINT(113.5 37.7)', '2026-06-02')" >/dev/null
 check "keys taken by a session: dispatch is not held up" "1" \
 	"$(q -c "SET statement_timeout = '5s'; SELECT showroom.dispatch(13)" | tail -1)"
 check "and a relay starts and sends the notice" "showroom_outlet_1 assigned 13" "$(heard 1)"
-exec 5>&-
-wait "$fake"
+close_session
 
 echo "== relay off"
 q -c "SELECT showroom.set_setting('dispatch.notify_relay', 'false')" >/dev/null

@@ -301,11 +301,9 @@ DECLARE
   f showroom.offer := showroom.open_offer_row(offer_id);
 BEGIN
   -- The order first: offer_answer_guard() accepts an offer only for an
-  -- order already accepted.
+  -- order already accepted, and stamps the answer.
   PERFORM showroom.move_order(f.service_order_id, 'accepted', NULL, format('offer %s accepted', offer_id));
-  UPDATE showroom.offer x SET state = 'accepted', answered_at = now(),
-                              answered_by = showroom.acting_person()
-   WHERE x.id = offer_id;
+  UPDATE showroom.offer x SET state = 'accepted' WHERE x.id = offer_id;
 END
 $$;
 
@@ -349,10 +347,9 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+  -- offer_answer_guard() checks the code and stamps the answer.
   PERFORM showroom.open_offer_row(offer_id);
-  PERFORM showroom.check_code(reason, 'refusal', 'refusal code');
-  UPDATE showroom.offer x SET state = 'declined', answered_at = now(),
-                              answered_by = showroom.acting_person(), reason = decline_offer.reason
+  UPDATE showroom.offer x SET state = 'declined', reason = decline_offer.reason
    WHERE x.id = offer_id;
 END
 $$;
@@ -362,12 +359,12 @@ COMMENT ON FUNCTION showroom.decline_offer(bigint, text) IS
 
 -- offer_answer_guard: an outlet may write the answer columns of its own
 -- offers (accept_offer and decline_offer run as the caller), so every
--- UPDATE of an offer is held to what those functions do, whoever makes it:
--- an offer is answered once, while open and within its time; the answer
--- is stamped with the moment and the acting person, whatever the UPDATE
--- said; an acceptance needs the order already accepted, a refusal a code
--- under refusal; only a dispatcher or an administrator (the sweep) lets
--- an offer expire.
+-- answer is checked here, whoever writes it: only a dispatcher or an
+-- administrator (the sweep) lets an open offer expire; any other answer
+-- follows open_offer_row()'s rules (open, in time, by its outlet), an
+-- acceptance needs the order already accepted, a refusal a code under
+-- refusal; the answer is stamped with the moment and the acting person,
+-- whatever the UPDATE said.
 CREATE FUNCTION showroom.offer_answer_guard()
 RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -382,12 +379,7 @@ BEGIN
      AND NEW.reason IS NOT DISTINCT FROM OLD.reason THEN
     RETURN NEW;
   END IF;
-  IF OLD.state <> 'open' THEN
-    RAISE EXCEPTION 'offer % is not open', OLD.id
-      USING ERRCODE = 'SR710',
-            DETAIL = format('Offer %s to outlet %s was %s.', OLD.id, OLD.outlet_id, OLD.state);
-  END IF;
-  IF NEW.state = 'expired' THEN
+  IF OLD.state = 'open' AND NEW.state = 'expired' THEN
     IF NOT showroom.may_act_as('{showroom_dispatcher,showroom_admin}') THEN
       RAISE EXCEPTION 'role % may not expire offer %', current_user, OLD.id
         USING ERRCODE = 'SR003',
@@ -395,16 +387,12 @@ BEGIN
     END IF;
     RETURN NEW;
   END IF;
+  -- The row as it stands before this UPDATE: open, in time, its outlet's.
+  PERFORM showroom.open_offer_row(OLD.id);
   IF NEW.state NOT IN ('accepted', 'declined') THEN
     RAISE EXCEPTION 'offer % is answered with accepted or declined', OLD.id
       USING ERRCODE = 'SR710',
             DETAIL = format('The UPDATE set state %s.', coalesce(NEW.state, 'NULL'));
-  END IF;
-  IF now() >= OLD.expires_at THEN
-    RAISE EXCEPTION 'offer % has timed out', OLD.id
-      USING ERRCODE = 'SR710',
-            DETAIL = format('The time of offer %s to outlet %s to be accepted has passed.', OLD.id, OLD.outlet_id),
-            HINT = 'The order goes to the next candidate.';
   END IF;
   IF NEW.state = 'accepted' THEN
     SELECT o.state INTO order_state FROM showroom.service_order o

@@ -123,10 +123,13 @@ SPIPlanPtr
 showroom_plan(ShowroomPlan *slot, const char *sql, int nargs, Oid *types,
 			  int cursor_options)
 {
-	Assert(nargs <= SHOWROOM_PLAN_MAX_ARGS);
+	if (nargs > SHOWROOM_PLAN_MAX_ARGS)
+		elog(ERROR, "a kept plan takes at most %d arguments",
+			 SHOWROOM_PLAN_MAX_ARGS);
 	if (slot->plan != NULL &&
 		(slot->nargs != nargs ||
-		 memcmp(slot->types, types, nargs * sizeof(Oid)) != 0))
+		 (nargs > 0 &&
+		  memcmp(slot->types, types, nargs * sizeof(Oid)) != 0)))
 	{
 		SPI_freeplan(slot->plan);
 		slot->plan = NULL;
